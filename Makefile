@@ -55,5 +55,11 @@ include tests/tests.mk
 deps:
 	sh tools/deps.sh
 
+tcb: $(B)/pccf
+	sh tools/tcb.sh $(B)
+
+demo: $(B)/pccf
+	sh tools/demo.sh $(B)
+
 clean:
 	rm -rf $(B)

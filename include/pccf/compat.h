@@ -50,7 +50,7 @@ enum pccf_code {
 /*
  * pccf_fail - record the first rejection in 'e' and return its code.
  * 'fmt' understands %s, %u (u32), %U (u64 decimal), %x (u32 hex) and
- * %X (u64 hex); nothing else.  Later failures never overwrite the first.
+ * %X (u64 hex), hex printed with a 0x prefix; nothing else.  Later failures never overwrite the first.
  */
 int pccf_fail(struct pccf_err *e, int code, const char *fmt, ...);
 

@@ -1,0 +1,530 @@
+/*
+ * check.c - the proof checker (see check.h and docs/proof-format.md).
+ *
+ * Checking is bidirectional type checking of a natural-deduction proof
+ * whose constants are the rules of sig.lf.  A node is either checked
+ * against a known goal (IMPI, ANDI, TRUEI need one) or its type is
+ * inferred (HYP, ANDL, ANDR, IMPE); ASC turns a goal-less position into a
+ * checked one.  A rule's metavariables are bound by first-order matching
+ * of its conclusion against the goal, then of each premise in order
+ * against its proof's inferred type; a premise whose pattern is fully
+ * bound is checked instead.  Terms are hash-consed, so "equal" is ref
+ * equality, and lf_mk's canonical forms are the only conversion.  The
+ * traversal keeps an explicit stack; nothing recurses.  Trusted.
+ */
+#include "check.h"
+#include "sig_table.h"
+
+static const char *const node_name[LF_N_NODES] = {
+	"hyp", "impi", "impe", "andi", "andl", "andr", "truei", "let",
+	"asc", "rule"
+};
+
+enum { CHECK, INFER };
+
+/* One node being checked. */
+struct frame {
+	u32 at;			/* byte offset of the node, for messages */
+	u32 idx;		/* node number, for messages */
+	u8 op, mode, stage;
+	u8 hyp;			/* IMPI, LET: pushed a hypothesis */
+	u8 chk;			/* RULE: the last premise was checked */
+	lf_ref goal;		/* CHECK: the expected proposition */
+	lf_ref tmp;		/* IMPE: the result; ASC: the ascribed term */
+	u32 rule;
+	u32 bind;		/* RULE: index into the binding stack */
+};
+
+/* A rule's metavariable bindings. */
+struct binding {
+	lf_ref mv[SIG_MAXMV];
+	u64 kv[SIG_MAXMV];
+	u8 bound;		/* bit i: metavariable i is bound */
+};
+
+struct checker {
+	const u8 *p;
+	u32 n, pos;
+	struct lf_tab *tab;
+	lf_ref *terms;		/* the proof's term list */
+	u32 nterms;
+	struct frame *fr;	/* node stack */
+	u32 nfr;
+	lf_ref *hyp;		/* hypotheses in scope, innermost last */
+	u32 nhyp;
+	struct binding *bd;	/* binding stack, one per RULE frame */
+	u32 nbd;
+	u32 nodes;
+	const struct lf_check_limits *lim;
+	struct pccf_err *e;
+};
+
+int lf_uleb(const u8 *p, u32 n, u32 *pos, u64 *v)
+{
+	u64 r = 0;
+	u32 i;
+
+	for (i = 0; i < 10; i++) {
+		if (*pos >= n)
+			return -1;
+		r |= (u64)(p[*pos] & 0x7f) << (7 * i);
+		if (!(p[(*pos)++] & 0x80))
+			break;
+	}
+	if (i == 10 || (i == 9 && p[*pos - 1] > 1))
+		return -1;	/* longer than 64 bits */
+	*v = r;
+	return 0;
+}
+
+/* has_k - whether a term record of 'kind' carries the number k. */
+static int has_k(u8 kind)
+{
+	return kind == LF_CONST || kind == LF_VAR || kind == LF_PVAR ||
+	       kind == LF_LD || kind == LF_SEXT || kind == LF_BSWAP ||
+	       kind == LF_ROL || kind == LF_ROR || kind == LF_INB;
+}
+
+int lf_read_terms(const u8 *p, u32 n, u32 *pos, struct lf_tab *tab,
+		  struct pccf_arena *ar, u32 max_terms, lf_ref **refs,
+		  u32 *nrefs, struct pccf_err *e)
+{
+	u64 cnt, v[3];
+	u32 i, j, at, nops;
+	u8 kind;
+
+	if (lf_uleb(p, n, pos, &cnt))
+		return pccf_fail(e, PCCF_EPROOF, "term list: bad count at byte %u", *pos);
+	if (cnt > max_terms || cnt > n - *pos)	/* each record >= 1 byte */
+		return pccf_fail(e, PCCF_ELIMIT, "term list: %U terms exceed the limit or the section", cnt);
+	*refs = pccf_alloc(ar, (size_t)(cnt + 1) * sizeof(lf_ref));
+	if (!*refs)
+		return pccf_fail(e, PCCF_ELIMIT, "term list: out of memory for %U terms", cnt);
+	for (i = 1; i <= cnt; i++) {
+		at = *pos;
+		kind = p[(*pos)++];	/* in range: cnt <= n - pos above */
+		if (kind == LF_NONE || kind >= LF_NKINDS)
+			return pccf_fail(e, PCCF_EPROOF, "term %u (byte %u): unknown kind %u", i, at, kind);
+		nops = kind == LF_VAR ? 2 : lf_kind_arity[kind] + has_k(kind);
+		v[0] = v[1] = v[2] = 0;
+		for (j = 0; j < nops; j++)
+			if (lf_uleb(p, n, pos, &v[j]))
+				return pccf_fail(e, PCCF_EPROOF, "term %u (byte %u): truncated", i, at);
+		for (j = 0; j < lf_kind_arity[kind]; j++) {
+			if (v[j] == 0 || v[j] >= i)
+				return pccf_fail(e, PCCF_EPROOF, "term %u (byte %u): operand %U is not an earlier term", i, at, v[j]);
+			v[j] = (*refs)[v[j]];
+		}
+		if (kind == LF_VAR)		/* id, bits */
+			(*refs)[i] = lf_mk(tab, kind, 0, (lf_ref)(v[1] > 64 ? 0 : v[1]), v[0]);
+		else if (has_k(kind))
+			(*refs)[i] = lf_mk(tab, kind, (lf_ref)v[0],
+					   lf_kind_arity[kind] == 2 ? (lf_ref)v[1] : 0,
+					   v[lf_kind_arity[kind]]);
+		else
+			(*refs)[i] = lf_mk(tab, kind, (lf_ref)v[0], (lf_ref)v[1], 0);
+		if (tab->full)
+			return pccf_fail(e, PCCF_ELIMIT, "term %u: term table full", i);
+		if (!(*refs)[i])
+			return pccf_fail(e, PCCF_EPROOF, "term %u (byte %u): ill-formed %s", i, at, lf_kind_name[kind]);
+	}
+	*nrefs = (u32)cnt;
+	return 0;
+}
+
+static int fail(struct checker *c, const struct frame *f, const char *what)
+{
+	return pccf_fail(c->e, PCCF_EPROOF, "proof node %u (byte %u, %s%s%s): %s",
+			 f->idx, f->at, node_name[f->op],
+			 f->op == LF_N_RULE ? " " : "",
+			 f->op == LF_N_RULE ? sig_rules[f->rule].name : "", what);
+}
+
+/* push - start the node at the cursor in 'mode' against 'goal'. */
+static int push(struct checker *c, u8 mode, lf_ref goal)
+{
+	struct frame *f;
+	u64 v;
+
+	if (c->nfr >= c->lim->max_depth)
+		return pccf_fail(c->e, PCCF_ELIMIT, "proof nesting deeper than %u at byte %u", c->lim->max_depth, c->pos);
+	if (c->nodes >= c->lim->max_nodes)
+		return pccf_fail(c->e, PCCF_ELIMIT, "proof has more than %u nodes", c->lim->max_nodes);
+	if (c->pos >= c->n)
+		return pccf_fail(c->e, PCCF_EPROOF, "proof truncated: node %u expected at byte %u", c->nodes, c->pos);
+	f = &c->fr[c->nfr++];
+	pccf_memset(f, 0, sizeof(*f));
+	f->at = c->pos;
+	f->idx = c->nodes++;
+	f->op = c->p[c->pos++];
+	f->mode = mode;
+	f->goal = goal;
+	if (f->op >= LF_N_NODES)
+		return pccf_fail(c->e, PCCF_EPROOF, "proof node %u (byte %u): unknown opcode %u", f->idx, f->at, f->op);
+	if (f->op == LF_N_HYP || f->op == LF_N_ASC || f->op == LF_N_RULE) {
+		if (lf_uleb(c->p, c->n, &c->pos, &v))
+			return fail(c, f, "truncated operand");
+		f->tmp = (lf_ref)(v > 0xffffffffu ? 0xffffffffu : v);
+	}
+	if (mode == CHECK || f->op == LF_N_HYP || f->op == LF_N_ANDL ||
+	    f->op == LF_N_ANDR || f->op == LF_N_IMPE || f->op == LF_N_ASC ||
+	    f->op == LF_N_RULE || f->op == LF_N_LET)
+		return 0;
+	return fail(c, f, "needs a goal here (wrap it in asc)");
+}
+
+static int pushhyp(struct checker *c, struct frame *f, lf_ref a)
+{
+	if (c->nhyp >= c->lim->max_depth)
+		return fail(c, f, "too many hypotheses in scope");
+	c->hyp[c->nhyp++] = a;
+	f->hyp = 1;
+	return 0;
+}
+
+/* --- rules: matching and instantiation of sig_rules patterns --- */
+
+/* match - bind 'b' so that pattern 'root' of 'r' denotes term 't'. */
+static int match(const struct checker *c, const struct sig_rule *r, u8 root,
+		 lf_ref t, struct binding *b)
+{
+	struct { u8 p; lf_ref t; } st[SIG_MAXPAT];
+	const struct sig_pat *q;
+	const struct lf_term *tt;
+	int n = 0;
+	u64 k;
+
+	st[n].p = root;
+	st[n++].t = t;
+	while (n > 0) {
+		n--;
+		q = &r->pat[st[n].p];
+		t = st[n].t;
+		tt = lf_get(c->tab, t);
+		switch (q->op) {
+		case SIG_P_MV:
+			if (lf_kind_isprop[tt->kind] != (r->mvsort[q->mv] == 1))
+				return -1;
+			if (b->bound & (1u << q->mv)) {
+				if (b->mv[q->mv] != t)
+					return -1;
+			} else {
+				b->mv[q->mv] = t;
+				b->bound |= (u8)(1u << q->mv);
+			}
+			continue;
+		case SIG_P_KMV:
+			if (!lf_isconst(c->tab, t, &k))
+				return -1;
+			goto bindk;
+		case SIG_P_BITMAX:
+			if (!(b->bound & (1u << q->mv)) || !lf_isconst(c->tab, t, &k) ||
+			    k != lf_bitmax(c->tab, b->mv[q->mv]))
+				return -1;
+			continue;
+		case SIG_P_LIT:
+			if (!lf_isconst(c->tab, t, &k) || k != q->k)
+				return -1;
+			continue;
+		case SIG_P_CAPLEN:
+			if (tt->kind != LF_VAR || tt->k != LF_V_CAPLEN)
+				return -1;
+			continue;
+		}
+		if (q->op == LF_ADD && r->pat[q->b].op == SIG_P_KMV &&
+		    !(tt->kind == LF_ADD && lf_isconst(c->tab, tt->b, &k))) {
+			/* (add a k) against a term that is not a sum: k = 0 */
+			st[n].p = q->a;		/* a matches t itself */
+			st[n++].t = t;
+			q = &r->pat[q->b];
+			k = 0;
+			goto bindk;
+		}
+		if (tt->kind != q->op)
+			return -1;
+		if (q->op == LF_INB) {	/* the access size is a constant mv */
+			k = tt->k;
+			st[n].p = q->a;
+			st[n++].t = tt->a;
+			st[n].p = q->b;
+			st[n++].t = tt->b;
+			goto bindk;
+		}
+		if (lf_kind_arity[q->op] >= 2) {
+			st[n].p = q->b;
+			st[n++].t = tt->b;
+		}
+		if (lf_kind_arity[q->op] >= 1) {
+			st[n].p = q->a;
+			st[n++].t = tt->a;
+		}
+		continue;
+bindk:
+		if (b->bound & (1u << q->mv)) {
+			if (b->kv[q->mv] != k)
+				return -1;
+		} else {
+			b->kv[q->mv] = k;
+			b->bound |= (u8)(1u << q->mv);
+		}
+	}
+	return 0;
+}
+
+/* inst - the term of pattern nodes first..root under 'b', or 0 when a
+ * metavariable is unbound (or the table is full). */
+static lf_ref inst(struct checker *c, const struct sig_rule *r,
+		   const u8 span[2], const struct binding *b)
+{
+	lf_ref v[SIG_MAXPAT];
+	const struct sig_pat *q;
+	u8 i;
+
+	for (i = span[0]; i <= span[1]; i++) {
+		q = &r->pat[i];
+		if ((q->op == SIG_P_MV || q->op == SIG_P_KMV ||
+		     q->op == SIG_P_BITMAX || q->op == LF_INB) &&
+		    !(b->bound & (1u << q->mv)))
+			return 0;
+		switch (q->op) {
+		case SIG_P_MV: v[i] = b->mv[q->mv]; break;
+		case SIG_P_KMV: v[i] = lf_const(c->tab, b->kv[q->mv]); break;
+		case SIG_P_BITMAX:
+			v[i] = lf_const(c->tab, lf_bitmax(c->tab, b->mv[q->mv]));
+			break;
+		case SIG_P_LIT: v[i] = lf_const(c->tab, q->k); break;
+		case SIG_P_CAPLEN: v[i] = lf_var(c->tab, LF_V_CAPLEN, 32); break;
+		case LF_INB:
+			v[i] = lf_mk(c->tab, LF_INB, v[q->a], v[q->b], b->kv[q->mv]);
+			break;
+		default:
+			v[i] = lf_mk(c->tab, q->op,
+				     lf_kind_arity[q->op] >= 1 ? v[q->a] : 0,
+				     lf_kind_arity[q->op] >= 2 ? v[q->b] : 0, 0);
+		}
+		if (!v[i])
+			return 0;
+	}
+	return v[span[1]];
+}
+
+/* sides - whether the side conditions of 'r' hold under 'b'. */
+static int sides(const struct checker *c, const struct sig_rule *r,
+		 const struct binding *b)
+{
+	u8 i, x, y;
+
+	for (i = 0; i < r->nside; i++) {
+		x = r->side[i][1];
+		y = r->side[i][2];
+		if (!(b->bound & (1u << x)) || !(b->bound & (1u << y)))
+			return -1;
+		if (r->side[i][0] == SIG_S_LE && !(b->kv[x] <= b->kv[y]))
+			return -1;
+		if (r->side[i][0] == SIG_S_NOWRAP &&
+		    lf_bitmax(c->tab, b->mv[x]) > ~0ull - b->kv[y])
+			return -1;
+		if (r->side[i][0] == SIG_S_BITLE &&
+		    lf_bitmax(c->tab, b->mv[x]) > b->kv[y])
+			return -1;
+	}
+	return 0;
+}
+
+/* rule_step - advance RULE frame 'f'; 'res' is the last child's type. */
+static int rule_step(struct checker *c, struct frame *f, lf_ref res,
+		     lf_ref *out, int *done)
+{
+	const struct sig_rule *r = &sig_rules[f->rule];
+	struct binding *b;
+	lf_ref t;
+	u8 i = f->stage;
+
+	if (f->stage == 0) {
+		if (f->tmp >= SIG_NRULES)
+			return fail(c, f, "no such rule");
+		f->rule = f->tmp;
+		r = &sig_rules[f->rule];
+		if (c->nbd >= c->lim->max_depth)
+			return fail(c, f, "rules nested too deeply");
+		f->bind = c->nbd++;
+		pccf_memset(&c->bd[f->bind], 0, sizeof(struct binding));
+		if (f->mode == CHECK &&
+		    match(c, r, r->concl[1], f->goal, &c->bd[f->bind]))
+			return fail(c, f, "conclusion does not match the goal");
+	}
+	b = &c->bd[f->bind];
+	if (i > 0 && !f->chk) {	/* premise i-1 was inferred: match it */
+		if (match(c, r, r->prem[i - 1][1], res, b) ||
+		    inst(c, r, r->prem[i - 1], b) != res)
+			return pccf_fail(c->e, PCCF_EPROOF, "proof node %u (byte %u, rule %s): premise %u has the wrong form",
+					 f->idx, f->at, r->name, (u32)i);
+	}
+	if (i < r->nprem) {
+		f->stage++;
+		t = inst(c, r, r->prem[i], b);
+		f->chk = t != 0;
+		if (t)
+			return push(c, CHECK, t);
+		if (c->tab->full)
+			return pccf_fail(c->e, PCCF_ELIMIT, "term table full");
+		return push(c, INFER, 0);
+	}
+	if (sides(c, r, b))
+		return fail(c, f, "side condition fails");
+	t = inst(c, r, r->concl, b);
+	if (!t)
+		return fail(c, f, c->tab->full ? "term table full" :
+			    "a metavariable is not determined (add asc)");
+	*out = t;
+	*done = 1;
+	c->nbd--;
+	return 0;
+}
+
+/* step - advance the top frame; '*res' carries types up the stack. */
+static int step(struct checker *c, lf_ref *res)
+{
+	struct frame *f = &c->fr[c->nfr - 1];
+	const struct lf_term *g = lf_get(c->tab, f->goal);
+	lf_ref t = 0;
+	int done = 0, err;
+	u8 s = f->stage;
+
+	switch (f->op) {
+	case LF_N_HYP:
+		if (f->tmp >= c->nhyp)
+			return fail(c, f, "hypothesis index out of scope");
+		t = c->hyp[c->nhyp - 1 - f->tmp];
+		done = 1;
+		break;
+	case LF_N_TRUEI:
+		if (g->kind != LF_TRUE)
+			return fail(c, f, "goal is not TRUE");
+		t = f->goal;
+		done = 1;
+		break;
+	case LF_N_IMPI:
+		if (s == 0) {
+			if (g->kind != LF_IMP)
+				return fail(c, f, "goal is not an implication");
+			f->stage = 1;
+			if ((err = pushhyp(c, f, g->a)))
+				return err;
+			return push(c, CHECK, g->b);
+		}
+		t = f->goal;
+		done = 1;
+		break;
+	case LF_N_ANDI:
+		if (s == 0 && g->kind != LF_PAND)
+			return fail(c, f, "goal is not a conjunction");
+		if (s < 2) {
+			f->stage++;
+			return push(c, CHECK, s == 0 ? g->a : g->b);
+		}
+		t = f->goal;
+		done = 1;
+		break;
+	case LF_N_ANDL: case LF_N_ANDR:
+		if (s == 0) {
+			f->stage = 1;
+			return push(c, INFER, 0);
+		}
+		if (lf_get(c->tab, *res)->kind != LF_PAND)
+			return fail(c, f, "premise is not a conjunction");
+		t = f->op == LF_N_ANDL ? lf_get(c->tab, *res)->a :
+		    lf_get(c->tab, *res)->b;
+		done = 1;
+		break;
+	case LF_N_IMPE:
+		if (s == 0) {
+			f->stage = 1;
+			return push(c, INFER, 0);
+		}
+		if (s == 1) {
+			if (lf_get(c->tab, *res)->kind != LF_IMP)
+				return fail(c, f, "premise is not an implication");
+			f->tmp = lf_get(c->tab, *res)->b;
+			f->stage = 2;
+			return push(c, CHECK, lf_get(c->tab, *res)->a);
+		}
+		t = f->tmp;
+		done = 1;
+		break;
+	case LF_N_LET:
+		if (s == 0) {
+			f->stage = 1;
+			return push(c, INFER, 0);
+		}
+		if (s == 1) {
+			f->stage = 2;
+			if ((err = pushhyp(c, f, *res)))
+				return err;
+			return push(c, f->mode, f->goal);
+		}
+		t = *res;
+		done = 1;
+		break;
+	case LF_N_ASC:
+		if (s == 0) {
+			if (f->tmp == 0 || f->tmp > c->nterms ||
+			    !lf_kind_isprop[lf_get(c->tab, c->terms[f->tmp])->kind])
+				return fail(c, f, "ascribed term is not a proposition of the term list");
+			f->tmp = c->terms[f->tmp];
+			f->stage = 1;
+			return push(c, CHECK, f->tmp);
+		}
+		t = f->tmp;
+		done = 1;
+		break;
+	case LF_N_RULE:
+		if ((err = rule_step(c, f, *res, &t, &done)))
+			return err;
+		break;
+	}
+	if (!done)
+		return 0;
+	if (f->mode == CHECK && t != f->goal)
+		return fail(c, f, "proves a different proposition than the goal");
+	if (f->hyp)
+		c->nhyp--;
+	*res = t;
+	c->nfr--;
+	return 0;
+}
+
+int lf_check(const u8 *proof, u32 n, lf_ref goal, struct lf_tab *tab,
+	     struct pccf_arena *ar, const struct lf_check_limits *lim,
+	     u32 *nodes, struct pccf_err *e)
+{
+	struct checker c;
+	lf_ref res = 0;
+	int err;
+
+	pccf_memset(&c, 0, sizeof(c));
+	c.p = proof;
+	c.n = n;
+	c.tab = tab;
+	c.lim = lim;
+	c.e = e;
+	if (n == 0)
+		return pccf_fail(e, PCCF_EPROOF, "empty proof");
+	if ((err = lf_read_terms(proof, n, &c.pos, tab, ar, lim->max_terms,
+				 &c.terms, &c.nterms, e)))
+		return err;
+	c.fr = pccf_alloc(ar, (size_t)lim->max_depth * sizeof(*c.fr));
+	c.hyp = pccf_alloc(ar, (size_t)lim->max_depth * sizeof(*c.hyp));
+	c.bd = pccf_alloc(ar, (size_t)lim->max_depth * sizeof(*c.bd));
+	if (!c.fr || !c.hyp || !c.bd)
+		return pccf_fail(e, PCCF_ELIMIT, "checker: out of memory");
+	if ((err = push(&c, CHECK, goal)))
+		return err;
+	while (c.nfr > 0)
+		if ((err = step(&c, &res)))
+			return err;
+	*nodes = c.nodes;
+	if (c.pos != n)
+		return pccf_fail(e, PCCF_EPROOF, "proof has %u trailing bytes after its last node", n - c.pos);
+	return 0;
+}
