@@ -118,7 +118,8 @@ int lf_read_terms(const u8 *p, u32 n, u32 *pos, struct lf_tab *tab,
 		if (kind == LF_VAR)		/* id, bits */
 			(*refs)[i] = lf_mk(tab, kind, 0, (lf_ref)(v[1] > 64 ? 0 : v[1]), v[0]);
 		else if (has_k(kind))
-			(*refs)[i] = lf_mk(tab, kind, (lf_ref)v[0],
+			(*refs)[i] = lf_mk(tab, kind,
+					   lf_kind_arity[kind] >= 1 ? (lf_ref)v[0] : 0,
 					   lf_kind_arity[kind] == 2 ? (lf_ref)v[1] : 0,
 					   v[lf_kind_arity[kind]]);
 		else
