@@ -1,0 +1,599 @@
+/*
+ * x86_decode.c - the trusted decoder of the accepted x86-64 subset.
+ *
+ * A generic interpreter of the rows of x86_table.h: it reads the legacy
+ * and REX prefixes, the opcode, finds the one row that matches (opcode
+ * map, opcode, ModRM /digit), checks the prefixes against what the row
+ * allows, then reads ModRM, SIB, displacement and immediate as the row's
+ * operand forms say.  Every byte read is bounds-checked against the code
+ * and against the 15-byte limit; anything outside the table is rejected
+ * with the offset and, where X86_REJECTS knows it, the instruction's name.
+ *
+ * Trusts: pccf_fail (compat.c); nothing in the input.
+ */
+#include "pccf/compat.h"
+#include "x86.h"
+#include "x86_table.h"
+
+#define X(n, w, u) #n,
+const char *const x86_mnem_name[X86_NMNEM] = { X86_MNEMONICS(X) };
+#undef X
+#define X(n, w, u) (u16)(w),
+const u16 x86_flags_written[X86_NMNEM] = { X86_MNEMONICS(X) };
+#undef X
+#define X(n, w, u) (u16)(u),
+const u16 x86_flags_undef[X86_NMNEM] = { X86_MNEMONICS(X) };
+#undef X
+
+static const struct x86_row rows[] = { X86_TABLE(X86_ROW) };
+static const struct x86_reject rejects[] = { X86_REJECTS(X86_REJ) };
+#define NROWS (sizeof(rows) / sizeof(rows[0]))
+#define NREJECTS (sizeof(rejects) / sizeof(rejects[0]))
+
+#define MAX_INSN 15
+
+/* Prefix bits seen before the opcode. */
+#define P_66   0x01u
+#define P_67   0x02u
+#define P_F0   0x04u
+#define P_F2   0x08u
+#define P_F3   0x10u
+#define P_SEG  0x20u	/* 26, 2E, 36, 3E */
+#define P_FSGS 0x40u	/* 64, 65 */
+
+/* The decoder's cursor over one instruction. */
+struct dec {
+	const u8 *code;
+	u32 len;		/* code length */
+	u32 off;		/* first byte of the instruction */
+	u32 pos;		/* next byte to read */
+	struct pccf_err *e;
+	u8 pfx;			/* P_* */
+	u8 rex;			/* effective REX byte, 0 if none */
+	u8 map, op;
+	u8 modrm;		/* valid when has_modrm */
+	u8 has_modrm;
+};
+
+/* fetch - read the next byte of the instruction into '*b', or reject. */
+static int fetch(struct dec *d, u8 *b)
+{
+	if (d->pos - d->off >= MAX_INSN)
+		return pccf_fail(d->e, PCCF_EDECODE,
+				 "offset %x: instruction longer than 15 bytes",
+				 d->off);
+	if (d->pos >= d->len)
+		return pccf_fail(d->e, PCCF_EDECODE,
+				 "instruction at offset %x runs past the end of the code",
+				 d->off);
+	*b = d->code[d->pos++];
+	return 0;
+}
+
+/* fetch_le - read an 'n'-byte little-endian field into '*v'. */
+static int fetch_le(struct dec *d, u32 n, u64 *v)
+{
+	u32 i;
+	u8 b = 0;
+
+	*v = 0;
+	for (i = 0; i < n; i++) {
+		if (fetch(d, &b))
+			return PCCF_EDECODE;
+		*v |= (u64)b << (8 * i);
+	}
+	return 0;
+}
+
+/* sext - 'v' (of 'bits' bits, 8..64) sign-extended to 64 bits. */
+static s64 sext(u64 v, u32 bits)
+{
+	u64 m;
+
+	if (bits >= 64)
+		return (s64)v;
+	m = (u64)1 << (bits - 1);
+	v &= ((u64)1 << bits) - 1;
+	return (s64)(v ^ m) - (s64)m;
+}
+
+/* hex2 - write byte 'b' as two lowercase hex digits at 's'. */
+static void hex2(char *s, u8 b)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	s[0] = digits[b >> 4];
+	s[1] = digits[b & 15];
+}
+
+/* opname - "0f b6 /3" style text for the opcode in 'd' into 'buf' (12). */
+static const char *opname(const struct dec *d, char *buf)
+{
+	char *s = buf;
+
+	if (d->map) {
+		hex2(s, 0x0f);
+		s[2] = ' ';
+		s += 3;
+	}
+	hex2(s, d->op);
+	s += 2;
+	if (d->has_modrm) {
+		s[0] = ' ';
+		s[1] = '/';
+		s[2] = (char)('0' + ((d->modrm >> 3) & 7));
+		s += 3;
+	}
+	*s = 0;
+	return buf;
+}
+
+/* read_prefixes - consume legacy and REX prefixes; leaves 'pos' at the
+ * opcode.  A REX counts only directly before the opcode (a legacy
+ * prefix after it cancels it); of several REX bytes the last counts. */
+static int read_prefixes(struct dec *d)
+{
+	u8 b = 0;
+
+	for (;;) {
+		if (fetch(d, &b))
+			return PCCF_EDECODE;
+		switch (b) {
+		case 0x66: d->pfx |= P_66; d->rex = 0; continue;
+		case 0x67: d->pfx |= P_67; d->rex = 0; continue;
+		case 0xf0: d->pfx |= P_F0; d->rex = 0; continue;
+		case 0xf2: d->pfx |= P_F2; d->rex = 0; continue;
+		case 0xf3: d->pfx |= P_F3; d->rex = 0; continue;
+		case 0x26: case 0x2e: case 0x36: case 0x3e:
+			d->pfx |= P_SEG; d->rex = 0; continue;
+		case 0x64: case 0x65: d->pfx |= P_FSGS; d->rex = 0; continue;
+		default:
+			break;
+		}
+		if ((b & 0xf0) == 0x40) {
+			d->rex = b;
+			continue;
+		}
+		d->pos--;	/* the opcode: read again by read_opcode */
+		return 0;
+	}
+}
+
+/* check_global_prefixes - reject prefixes no row allows. */
+static int check_global_prefixes(struct dec *d)
+{
+	if (d->pfx & P_F0)
+		return pccf_fail(d->e, PCCF_EDECODE, "offset %x: lock prefix (f0)", d->off);
+	if (d->pfx & P_F2)
+		return pccf_fail(d->e, PCCF_EDECODE, "offset %x: repne prefix (f2)", d->off);
+	if (d->pfx & P_67)
+		return pccf_fail(d->e, PCCF_EDECODE,
+				 "offset %x: address-size prefix (67)", d->off);
+	if (d->pfx & P_FSGS)
+		return pccf_fail(d->e, PCCF_EDECODE,
+				 "offset %x: fs/gs segment prefix (64/65)", d->off);
+	return 0;
+}
+
+/* read_opcode - the opcode map and byte into 'd'. */
+static int read_opcode(struct dec *d)
+{
+	u8 b = 0;
+
+	if (fetch(d, &b))
+		return PCCF_EDECODE;
+	if (b == 0x0f) {
+		d->map = 1;
+		if (fetch(d, &b))
+			return PCCF_EDECODE;
+	}
+	d->op = b;
+	return 0;
+}
+
+/* needs_modrm - whether the opcode 'map'/'op' has a ModRM byte in any
+ * row that might match (then the /digit selects among them). */
+static int needs_modrm(const struct x86_row *r)
+{
+	u32 i;
+
+	if (r->digit >= 0 || (r->flags & (XF_ENDBR | XF_NOOPS)))
+		return 1;
+	for (i = 0; i < 3; i++) {
+		u8 o = r->o[i];
+		if (o == XO_E || o == XO_M || o == XO_Eb || o == XO_Ew ||
+		    o == XO_Ed || o == XO_G)
+			return 1;
+	}
+	return 0;
+}
+
+/* in_range - whether opcode 'op' of map 'map' falls in 'r_map'/'r_op'/'n'. */
+static int in_range(u8 r_map, u8 r_op, u8 n, u8 map, u8 op)
+{
+	return r_map == map && op >= r_op && (u32)(op - r_op) < n;
+}
+
+/* find_row - the row for the opcode in 'd', reading the ModRM byte when
+ * the opcode has one; NULL (and 'd' still valid) when none matches. */
+static const struct x86_row *find_row(struct dec *d, int *err)
+{
+	u32 i;
+
+	*err = 0;
+	for (i = 0; i < NROWS; i++) {
+		const struct x86_row *r = &rows[i];
+
+		if (!in_range(r->map, r->op, r->n, d->map, d->op))
+			continue;
+		if (needs_modrm(r) && !d->has_modrm) {
+			if (fetch(d, &d->modrm)) {
+				*err = PCCF_EDECODE;
+				return 0;
+			}
+			d->has_modrm = 1;
+		}
+		if (r->digit >= 0 && ((d->modrm >> 3) & 7) != (u8)r->digit)
+			continue;
+		return r;
+	}
+	return 0;
+}
+
+/* reject_unlisted - the rejection for an opcode without a row. */
+static int reject_unlisted(struct dec *d)
+{
+	char buf[12];
+	u32 i;
+
+	for (i = 0; i < NREJECTS; i++) {
+		const struct x86_reject *r = &rejects[i];
+
+		if (!in_range(r->map, r->op, r->n, d->map, d->op))
+			continue;
+		if (r->digit >= 0 &&
+		    (!d->has_modrm || ((d->modrm >> 3) & 7) != (u8)r->digit))
+			continue;
+		return pccf_fail(d->e, PCCF_EDECODE,
+				 "offset %x: %s (opcode %s) is not in the accepted subset",
+				 d->off, r->name, opname(d, buf));
+	}
+	return pccf_fail(d->e, PCCF_EDECODE,
+			 "offset %x: opcode %s is not in the accepted subset",
+			 d->off, opname(d, buf));
+}
+
+/* check_row_prefixes - the prefixes of 'd' against what row 'r' allows. */
+static int check_row_prefixes(struct dec *d, const struct x86_row *r)
+{
+	const char *name = x86_mnem_name[r->mnem];
+
+	if ((d->pfx & P_F3) && !(r->flags & XF_F3)) {
+		if (d->map == 0 && d->op == 0x90 && !(d->rex & 1))
+			return pccf_fail(d->e, PCCF_EDECODE,
+					 "offset %x: pause (f3 90) is not in the accepted subset",
+					 d->off);
+		return pccf_fail(d->e, PCCF_EDECODE,
+				 "offset %x: rep prefix (f3) on %s", d->off, name);
+	}
+	if (!(d->pfx & P_F3) && (r->flags & XF_F3))
+		return pccf_fail(d->e, PCCF_EDECODE,
+				 "offset %x: opcode 0f 1e without f3 is not in the accepted subset",
+				 d->off);
+	if ((d->pfx & P_66) && !(r->flags & XF_66)) {
+		if (r->flags & XF_BR || r->mnem == X86_RET)
+			return pccf_fail(d->e, PCCF_EDECODE,
+					 "offset %x: operand-size prefix (66) on a branch or return (%s)",
+					 d->off, name);
+		return pccf_fail(d->e, PCCF_EDECODE,
+				 "offset %x: operand-size prefix (66) on %s", d->off, name);
+	}
+	if ((d->pfx & P_SEG) && !(r->flags & XF_SEG))
+		return pccf_fail(d->e, PCCF_EDECODE,
+				 "offset %x: segment prefix on %s (allowed only on multi-byte nops)",
+				 d->off, name);
+	if ((r->flags & XF_W) && !(d->rex & 8))
+		return pccf_fail(d->e, PCCF_EDECODE,
+				 "offset %x: movsxd without REX.W is not in the accepted subset",
+				 d->off);
+	return 0;
+}
+
+/* opsize - the operand size of row 'r' under the prefixes of 'd'. */
+static u8 opsize(const struct dec *d, const struct x86_row *r)
+{
+	if (r->width == XW_B)
+		return 1;
+	if (r->width == XW_Q || (d->rex & 8))
+		return 8;
+	return (d->pfx & P_66) ? 2 : 4;
+}
+
+/* byte_reg - register number 'r' (0-15) as an 8-bit register: without
+ * any REX, 4-7 are ah ch dh bh. */
+static u8 byte_reg(const struct dec *d, u8 r)
+{
+	if (!d->rex && r >= 4 && r < 8)
+		return (u8)(X86_AH + (r - 4));
+	return r;
+}
+
+/* set_reg - 'o' is register 'r' of 'size' bytes. */
+static void set_reg(const struct dec *d, struct x86_opnd *o, u8 r, u8 size)
+{
+	o->kind = X86_OREG;
+	o->size = size;
+	o->reg = size == 1 ? byte_reg(d, r) : r;
+}
+
+/* read_rm - the r/m operand of the ModRM byte into 'o' (size 'size'),
+ * reading SIB and displacement; 'memonly'/'regonly' restrict it. */
+static int read_rm(struct dec *d, struct x86_opnd *o, u8 size, const char *name,
+		   int memonly, int regonly)
+{
+	u8 mod = d->modrm >> 6, rm = d->modrm & 7, sib = 0;
+	u64 disp = 0;
+
+	o->size = size;
+	if (mod == 3) {
+		if (memonly)
+			return pccf_fail(d->e, PCCF_EDECODE,
+					 "offset %x: %s with a register operand", d->off, name);
+		set_reg(d, o, (u8)(rm | ((d->rex & 1) << 3)), size);
+		return 0;
+	}
+	if (regonly)
+		return pccf_fail(d->e, PCCF_EDECODE,
+				 "offset %x: %s with a memory operand", d->off, name);
+	o->kind = X86_OMEM;
+	o->mem.base = X86_NOREG;
+	o->mem.index = X86_NOREG;
+	o->mem.scale = 1;
+	if (rm == 4) {
+		u8 idx, base;
+
+		if (fetch(d, &sib))
+			return PCCF_EDECODE;
+		idx = (u8)(((sib >> 3) & 7) | ((d->rex & 2) << 2));
+		base = (u8)((sib & 7) | ((d->rex & 1) << 3));
+		if (idx != X86_RSP) {
+			o->mem.index = idx;
+			o->mem.scale = (u8)(1u << (sib >> 6));
+		}
+		if (!(mod == 0 && (sib & 7) == 5))
+			o->mem.base = base;
+		else
+			mod = 2;	/* disp32, no base */
+	} else if (mod == 0 && rm == 5) {
+		return pccf_fail(d->e, PCCF_EDECODE,
+				 "offset %x: rip-relative addressing", d->off);
+	} else {
+		o->mem.base = (u8)(rm | ((d->rex & 1) << 3));
+	}
+	if (mod == 1) {
+		if (fetch_le(d, 1, &disp))
+			return PCCF_EDECODE;
+		o->mem.disp = (s32)sext(disp, 8);
+	} else if (mod == 2) {
+		if (fetch_le(d, 4, &disp))
+			return PCCF_EDECODE;
+		o->mem.disp = (s32)sext(disp, 32);
+	}
+	return 0;
+}
+
+/* read_imm - an immediate of 'n' bytes, sign-extended, into 'o' (used
+ * at 'size' bytes). */
+static int read_imm(struct dec *d, struct x86_opnd *o, u32 n, u8 size)
+{
+	u64 v;
+
+	if (fetch_le(d, n, &v))
+		return PCCF_EDECODE;
+	o->kind = X86_OIMM;
+	o->size = size;
+	o->imm = sext(v, 8 * n);
+	return 0;
+}
+
+/* find_reloc - whether 'at' is in the sorted reloc list 'rel'. */
+static int find_reloc(const struct x86_relocs *rel, u32 at)
+{
+	u32 lo = 0, hi;
+
+	if (!rel || !rel->off)
+		return 0;
+	hi = rel->n;
+	while (lo < hi) {
+		u32 mid = lo + (hi - lo) / 2;
+
+		if (rel->off[mid] == at)
+			return 1;
+		if (rel->off[mid] < at)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+/* branch - rel of 'n' bytes: fill the target of 'x', or turn an E9
+ * through a reloc into RET. */
+static int branch(struct dec *d, const struct x86_row *r, u32 n,
+		  const struct x86_relocs *rel, struct x86_insn *x)
+{
+	u32 at = d->pos;
+	u64 v;
+	s64 t;
+
+	if (fetch_le(d, n, &v))
+		return PCCF_EDECODE;
+	if ((r->flags & XF_RELOC) && find_reloc(rel, at)) {
+		if (v != 0)
+			return pccf_fail(d->e, PCCF_EDECODE,
+					 "offset %x: return reloc at %x has a nonzero rel32",
+					 d->off, at);
+		x->mnem = X86_RET;
+		return 0;
+	}
+	t = (s64)d->pos + sext(v, 8 * n);
+	if (t < 0 || t >= (s64)d->len)
+		return pccf_fail(d->e, PCCF_EDECODE,
+				 "offset %x: %s target %X is outside the code",
+				 d->off, x86_mnem_name[r->mnem], (u64)t);
+	x->target = (u32)t;
+	return 0;
+}
+
+/* operand - decode operand form 'f' of row 'r' into 'o'. */
+static int operand(struct dec *d, const struct x86_row *r, u8 f,
+		   struct x86_opnd *o, u8 size)
+{
+	const char *name = x86_mnem_name[r->mnem];
+	u8 reg = (u8)(((d->modrm >> 3) & 7) | ((d->rex & 4) << 1));
+
+	switch (f) {
+	case XO_E:
+		return read_rm(d, o, size, name, 0, (r->flags & XF_REG) != 0);
+	case XO_M:
+		return read_rm(d, o, size, name, 1, 0);
+	case XO_Eb:
+		return read_rm(d, o, 1, name, 0, 0);
+	case XO_Ew:
+		return read_rm(d, o, 2, name, 0, 0);
+	case XO_Ed:
+		return read_rm(d, o, 4, name, 0, 0);
+	case XO_G:
+		set_reg(d, o, reg, size);
+		return 0;
+	case XO_Z:
+		set_reg(d, o, (u8)((d->op - r->op) | ((d->rex & 1) << 3)), size);
+		return 0;
+	case XO_A:
+		set_reg(d, o, X86_RAX, size);
+		return 0;
+	case XO_CL:
+		set_reg(d, o, X86_RCX, 1);
+		return 0;
+	case XO_ONE:
+		o->kind = X86_OIMM;
+		o->size = 1;
+		o->imm = 1;
+		return 0;
+	case XO_I:
+		return read_imm(d, o, size > 4 ? 4 : size, size);
+	case XO_Ib:
+		return read_imm(d, o, 1, size);
+	case XO_Ic:
+		if (read_imm(d, o, 1, 1))
+			return PCCF_EDECODE;
+		o->imm &= 0xff;
+		return 0;
+	case XO_Iv:
+		return read_imm(d, o, size, size);
+	default:
+		return pccf_fail(d->e, PCCF_EDECODE,
+				 "offset %x: internal: bad operand form", d->off);
+	}
+}
+
+/* decode_row - operands and special rules of row 'r' into 'x'. */
+static int decode_row(struct dec *d, const struct x86_row *r,
+		      const struct x86_relocs *rel, struct x86_insn *x)
+{
+	u32 i;
+	u8 size = opsize(d, r);
+
+	x->mnem = r->mnem;
+	x->opsize = size;
+	if (r->flags & XF_CC)
+		x->cc = (u8)(d->op - r->op);
+	if (r->flags & XF_ENDBR) {
+		if (d->modrm != 0xfa)
+			return pccf_fail(d->e, PCCF_EDECODE,
+					 "offset %x: f3 0f 1e with ModRM %x is not endbr64",
+					 d->off, (u32)d->modrm);
+		return 0;
+	}
+	if (r->flags & XF_BR)
+		return branch(d, r, r->o[0] == XO_Jb ? 1 : 4, rel, x);
+	for (i = 0; i < 3 && r->o[i] != XO_NONE; i++) {
+		if (operand(d, r, r->o[i], &x->o[i], size))
+			return PCCF_EDECODE;
+	}
+	x->nops = (u8)i;
+	if (r->flags & XF_NOOPS) {
+		pccf_memset(x->o, 0, sizeof(x->o));
+		x->nops = 0;
+	}
+	if ((r->flags & XF_X90) && x->o[0].reg == X86_RAX) {
+		pccf_memset(x->o, 0, sizeof(x->o));
+		x->nops = 0;
+		x->mnem = X86_NOP;
+	}
+	return 0;
+}
+
+int x86_decode(const u8 *code, u32 len, u32 off, const struct x86_relocs *rel,
+	       struct x86_insn *out, struct pccf_err *e)
+{
+	struct dec d;
+	const struct x86_row *r;
+	int err;
+
+	pccf_memset(&d, 0, sizeof(d));
+	pccf_memset(out, 0, sizeof(*out));
+	d.code = code;
+	d.len = len;
+	d.off = off;
+	d.pos = off;
+	d.e = e;
+	out->off = off;
+	if (off >= len)
+		return pccf_fail(e, PCCF_EDECODE,
+				 "instruction at offset %x runs past the end of the code", off);
+	if (read_prefixes(&d) || check_global_prefixes(&d) || read_opcode(&d))
+		return PCCF_EDECODE;
+	r = find_row(&d, &err);
+	if (err)
+		return err;
+	if (!r)
+		return reject_unlisted(&d);
+	if (check_row_prefixes(&d, r) || decode_row(&d, r, rel, out))
+		return PCCF_EDECODE;
+	out->len = (u8)(d.pos - off);
+	return 0;
+}
+
+static const char *const names64[16] = {
+	"rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
+	"r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15"
+};
+static const char *const names32[16] = {
+	"eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi",
+	"r8d", "r9d", "r10d", "r11d", "r12d", "r13d", "r14d", "r15d"
+};
+static const char *const names16[16] = {
+	"ax", "cx", "dx", "bx", "sp", "bp", "si", "di",
+	"r8w", "r9w", "r10w", "r11w", "r12w", "r13w", "r14w", "r15w"
+};
+static const char *const names8[20] = {
+	"al", "cl", "dl", "bl", "spl", "bpl", "sil", "dil",
+	"r8b", "r9b", "r10b", "r11b", "r12b", "r13b", "r14b", "r15b",
+	"ah", "ch", "dh", "bh"
+};
+
+const char *x86_reg_name(u8 r, u8 size)
+{
+	if (r >= X86_AH && r <= X86_BH)
+		return names8[r];
+	if (r > X86_R15)
+		return "?";
+	switch (size) {
+	case 1: return names8[r];
+	case 2: return names16[r];
+	case 4: return names32[r];
+	case 8: return names64[r];
+	default: return "?";
+	}
+}
