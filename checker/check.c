@@ -55,6 +55,7 @@ struct checker {
 	struct binding *bd;	/* binding stack, one per RULE frame */
 	u32 nbd;
 	u32 nodes;
+	u32 depth;		/* stack sizes: min(max_depth, proof bytes) */
 	const struct lf_check_limits *lim;
 	struct pccf_err *e;
 };
@@ -147,8 +148,8 @@ static int push(struct checker *c, u8 mode, lf_ref goal)
 	struct frame *f;
 	u64 v;
 
-	if (c->nfr >= c->lim->max_depth)
-		return pccf_fail(c->e, PCCF_ELIMIT, "proof nesting deeper than %u at byte %u", c->lim->max_depth, c->pos);
+	if (c->nfr >= c->depth)
+		return pccf_fail(c->e, PCCF_ELIMIT, "proof nesting deeper than %u at byte %u", c->depth, c->pos);
 	if (c->nodes >= c->lim->max_nodes)
 		return pccf_fail(c->e, PCCF_ELIMIT, "proof has more than %u nodes", c->lim->max_nodes);
 	if (c->pos >= c->n)
@@ -176,7 +177,7 @@ static int push(struct checker *c, u8 mode, lf_ref goal)
 
 static int pushhyp(struct checker *c, struct frame *f, lf_ref a)
 {
-	if (c->nhyp >= c->lim->max_depth)
+	if (c->nhyp >= c->depth)
 		return fail(c, f, "too many hypotheses in scope");
 	c->hyp[c->nhyp++] = a;
 	f->hyp = 1;
@@ -346,13 +347,17 @@ static int rule_step(struct checker *c, struct frame *f, lf_ref res,
 			return fail(c, f, "no such rule");
 		f->rule = f->tmp;
 		r = &sig_rules[f->rule];
-		if (c->nbd >= c->lim->max_depth)
+		if (c->nbd >= c->depth)
 			return fail(c, f, "rules nested too deeply");
 		f->bind = c->nbd++;
 		pccf_memset(&c->bd[f->bind], 0, sizeof(struct binding));
+		/* Matching the goal only binds metavariables early; a goal
+		 * that folds (e.g. a constant for 'add a 1') may not match,
+		 * and then the premises bind them.  The conclusion is always
+		 * compared with the goal at the end. */
 		if (f->mode == CHECK &&
 		    match(c, r, r->concl[1], f->goal, &c->bd[f->bind]))
-			return fail(c, f, "conclusion does not match the goal");
+			pccf_memset(&c->bd[f->bind], 0, sizeof(struct binding));
 	}
 	b = &c->bd[f->bind];
 	if (i > 0 && !f->chk) {	/* premise i-1 was inferred: match it */
@@ -514,9 +519,11 @@ int lf_check(const u8 *proof, u32 n, lf_ref goal, struct lf_tab *tab,
 	if ((err = lf_read_terms(proof, n, &c.pos, tab, ar, lim->max_terms,
 				 &c.terms, &c.nterms, e)))
 		return err;
-	c.fr = pccf_alloc(ar, (size_t)lim->max_depth * sizeof(*c.fr));
-	c.hyp = pccf_alloc(ar, (size_t)lim->max_depth * sizeof(*c.hyp));
-	c.bd = pccf_alloc(ar, (size_t)lim->max_depth * sizeof(*c.bd));
+	/* nesting never exceeds the nodes, nor the nodes the bytes */
+	c.depth = lim->max_depth < n ? lim->max_depth : n;
+	c.fr = pccf_alloc(ar, (size_t)c.depth * sizeof(*c.fr));
+	c.hyp = pccf_alloc(ar, (size_t)c.depth * sizeof(*c.hyp));
+	c.bd = pccf_alloc(ar, (size_t)c.depth * sizeof(*c.bd));
 	if (!c.fr || !c.hyp || !c.bd)
 		return pccf_fail(e, PCCF_ELIMIT, "checker: out of memory");
 	if ((err = push(&c, CHECK, goal)))

@@ -75,6 +75,17 @@ static u32 mix(u8 kind, lf_ref a, lf_ref b, u64 k)
 	return (u32)(h ^ (h >> 32));
 }
 
+static u8 bitlen(u64 k)
+{
+	u8 n = 0;
+
+	while (k) {
+		n++;
+		k >>= 1;
+	}
+	return n;
+}
+
 /* intern - the unique ref of (kind, a, b, k), creating it if new. */
 static lf_ref intern(struct lf_tab *tab, u8 kind, lf_ref a, lf_ref b, u64 k,
 		     u8 bits, u8 taint)
@@ -95,7 +106,7 @@ static lf_ref intern(struct lf_tab *tab, u8 kind, lf_ref a, lf_ref b, u64 k,
 	}
 	t = &tab->t[tab->n];
 	t->kind = kind;
-	t->bits = bits;
+	t->bits = kind == LF_CONST ? bitlen(k) : bits;	/* however made */
 	t->taint = taint;
 	t->a = a;
 	t->b = b;
@@ -117,17 +128,6 @@ u64 lf_bitmax(const struct lf_tab *tab, lf_ref r)
 	u8 b = tab->t[r].bits;
 
 	return b >= 64 ? ~0ull : (1ull << b) - 1;
-}
-
-static u8 bitlen(u64 k)
-{
-	u8 n = 0;
-
-	while (k) {
-		n++;
-		k >>= 1;
-	}
-	return n;
 }
 
 static u8 min8(u8 x, u8 y) { return x < y ? x : y; }

@@ -101,6 +101,7 @@ int pccf_verify(const u8 *buf, u32 len, const struct pccf_limits *lim,
 	struct lf_check_limits cl;
 	struct vc_annot *an;
 	u32 nan;
+	u64 cap;
 	int err;
 
 	pccf_memset(out, 0, sizeof(*out));
@@ -109,8 +110,15 @@ int pccf_verify(const u8 *buf, u32 len, const struct pccf_limits *lim,
 		return err;
 	if (upto == PCCF_PARSE)
 		return 0;
-	if (lf_init(&out->tab, ar, lim->max_terms))
-		return pccf_fail(e, PCCF_ELIMIT, "out of memory for %u terms", lim->max_terms);
+	/* The term table grows with the object, up to the limit: a few
+	 * dozen terms per code byte (an instruction's value and flags), one
+	 * per annotation or proof byte at most. */
+	cap = out->obj.ncode;
+	cap = cap * 64 + (out->obj.nannot + out->obj.nproof) * 2 + 1024;
+	if (cap > lim->max_terms)
+		cap = lim->max_terms;
+	if (lf_init(&out->tab, ar, (u32)cap))
+		return pccf_fail(e, PCCF_ELIMIT, "out of memory for %U terms", cap);
 	if ((err = annots(&out->obj, &out->tab, ar, lim->max_terms, &an, &nan, e)) ||
 	    (err = vc_gen(out->obj.code, out->obj.ncode, &out->rel, an, nan,
 			  &lim->vc, &out->tab, ar, &out->vc, e)))

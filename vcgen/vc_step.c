@@ -1,0 +1,1144 @@
+/*
+ * vc_step.c - the abstract machine: one instruction of the x86-64 subset
+ * evaluated symbolically on a 'struct vc_state'.
+ *
+ * Every value is a 64-bit term built with lf_mk; an operation of width w
+ * bytes computes on masked operands and masks its result, so a term
+ * always equals what the CPU holds in the bytes the def mask marks as
+ * defined.  Every flag is a proposition built exactly from the operands
+ * (the CPU is the reference; tests/test_model.c compares the two).  On
+ * the way the syntactic parts of the policy (MISSION §3.1, 3.4-3.6) are
+ * enforced: register writes, definedness of registers, scratch words and
+ * flags, memory regions, taint.
+ *
+ * A flag computed from an address-derived (tainted) operand is stored as
+ * the tainted word term itself instead of a proposition; reading such a
+ * "flag" (jcc, setcc, cmov, adc, sbb) is a rejection.  Where a flag must
+ * become a word (setcc, cmov, adc, sbb) its proposition is translated
+ * into an exact 0/1 word expression (pword).
+ *
+ * Trusts: lf_mk (canonical terms, taint, exact 64-bit identities) and
+ * the decoder's 'struct x86_insn'.
+ */
+#include "vc.h"
+
+/* One step's context: sticky failure of term building. */
+struct mach {
+	struct lf_tab *tab;
+	struct vc_state *s;
+	u32 off;
+	lf_ref *obl;
+	struct pccf_err *e;
+	int bad;		/* an lf_mk returned 0 */
+	int deep;		/* a condition was too deep to translate */
+};
+
+static const char *const flag_name[VC_NFLAGS] = {
+	"CF", "PF", "AF", "ZF", "SF", "OF"
+};
+static const u16 flag_bit[VC_NFLAGS] = {
+	X86_CF, X86_PF, X86_AF, X86_ZF, X86_SF, X86_OF
+};
+
+/* mk - lf_mk that remembers a failure in 'm' and propagates it. */
+static lf_ref mk(struct mach *m, u8 kind, lf_ref a, lf_ref b, u64 k)
+{
+	lf_ref r;
+
+	if (m->bad)
+		return 0;
+	r = lf_mk(m->tab, kind, a, b, k);
+	if (!r)
+		m->bad = 1;
+	return r;
+}
+
+/* K - the constant word 'v'. */
+static lf_ref K(struct mach *m, u64 v)
+{
+	return mk(m, LF_CONST, 0, 0, v);
+}
+
+static lf_ref pfalse(struct mach *m)
+{
+	return mk(m, LF_FALSE, 0, 0, 0);
+}
+
+/* wmask - the value mask of a 'w'-byte operand. */
+static u64 wmask(u32 w)
+{
+	return w >= 8 ? ~(u64)0 : ((u64)1 << (8 * w)) - 1;
+}
+
+/* msk - 'x' truncated to 'w' bytes. */
+static lf_ref msk(struct mach *m, lf_ref x, u32 w)
+{
+	return w >= 8 ? x : mk(m, LF_AND, x, K(m, wmask(w)), 0);
+}
+
+/* sx - the 'w'-byte value 'x' (already masked) sign-extended to 64 bits. */
+static lf_ref sx(struct mach *m, lf_ref x, u32 w)
+{
+	return w >= 8 ? x : mk(m, LF_SEXT, x, 0, 8 * w);
+}
+
+/* taint - the taint bits of term 'x' (0 for a failed build). */
+static u8 taint(struct mach *m, lf_ref x)
+{
+	return x ? lf_get(m->tab, x)->taint : 0;
+}
+
+/* bitp - the proposition "bit 'i' of 'x' is set". */
+static lf_ref bitp(struct mach *m, lf_ref x, u32 i)
+{
+	lf_ref y = i ? mk(m, LF_SHR, x, K(m, i), 0) : x;
+
+	return mk(m, LF_EQ, mk(m, LF_AND, y, K(m, 1), 0), K(m, 1), 0);
+}
+
+/* msbp - "the sign bit of the 'w'-byte masked value 'x' is set". */
+static lf_ref msbp(struct mach *m, lf_ref x, u32 w)
+{
+	return mk(m, LF_SLT, sx(m, x, w), K(m, 0), 0);
+}
+
+/* parity - PF of 'r': the low byte has an even number of ones. */
+static lf_ref parity(struct mach *m, lf_ref r)
+{
+	lf_ref p = mk(m, LF_XOR, r, mk(m, LF_SHR, r, K(m, 4), 0), 0);
+
+	p = mk(m, LF_XOR, p, mk(m, LF_SHR, p, K(m, 2), 0), 0);
+	p = mk(m, LF_XOR, p, mk(m, LF_SHR, p, K(m, 1), 0), 0);
+	return mk(m, LF_EQ, mk(m, LF_AND, p, K(m, 1), 0), K(m, 0), 0);
+}
+
+/* auxc - AF of an add or subtract: bit 4 of a ^ b ^ r. */
+static lf_ref auxc(struct mach *m, lf_ref a, lf_ref b, lf_ref r)
+{
+	lf_ref x = mk(m, LF_XOR, mk(m, LF_XOR, a, b, 0), r, 0);
+
+	return mk(m, LF_EQ, mk(m, LF_AND, x, K(m, 16), 0), K(m, 16), 0);
+}
+
+/* zerop - "'r' is zero". */
+static lf_ref zerop(struct mach *m, lf_ref r)
+{
+	return mk(m, LF_EQ, r, K(m, 0), 0);
+}
+
+/* ---- registers ---------------------------------------------------- */
+
+/* phys - the full register of 'r' (ah..bh are rax..rbx). */
+static u8 phys(u8 r)
+{
+	return r >= X86_AH ? (u8)(r - X86_AH) : r;
+}
+
+/* bytemask - the bytes of the full register that 'r' at 'w' covers. */
+static u8 bytemask(u8 r, u32 w)
+{
+	if (r >= X86_AH)
+		return 0x02;
+	return w >= 8 ? 0xff : (u8)((1u << w) - 1);
+}
+
+/* regname - the register's name for messages. */
+static const char *regname(u8 r, u32 w)
+{
+	const char *n = x86_reg_name(r, (u8)w);
+
+	return n ? n : "a register";
+}
+
+/* okreg - 0 when 'r'/'w' is a register the machine knows, else a rejection. */
+static int okreg(struct mach *m, u8 r, u32 w)
+{
+	if (r > X86_BH || (r >= X86_AH && w != 1) ||
+	    (w != 1 && w != 2 && w != 4 && w != 8))
+		return pccf_fail(m->e, PCCF_EDECODE,
+				 "offset %x: bad register operand %u/%u",
+				 m->off, r, w);
+	return 0;
+}
+
+/* rdreg - the 'w'-byte value of register 'r' into '*v', or a rejection
+ * when one of its bytes was never written on this path. */
+static int rdreg(struct mach *m, u8 r, u32 w, lf_ref *v)
+{
+	u8 p = phys(r), bm = bytemask(r, w);
+	lf_ref x;
+	int rc = okreg(m, r, w);
+
+	if (rc)
+		return rc;
+	if ((m->s->def[p] & bm) != bm)
+		return pccf_fail(m->e, PCCF_EPOLICY,
+				 "offset %x: reads %s, never written on this path",
+				 m->off, regname(r, w));
+	x = m->s->reg[p];
+	if (r >= X86_AH)
+		x = mk(m, LF_SHR, x, K(m, 8), 0);
+	*v = msk(m, x, w);
+	return 0;
+}
+
+/* wrreg - register 'r' at width 'w' := 'v' ('v' already masked to 'w'):
+ * 32-bit writes zero-extend, 8/16-bit writes merge. */
+static int wrreg(struct mach *m, u8 r, u32 w, lf_ref v)
+{
+	u8 p = phys(r), bm = bytemask(r, w);
+	u32 sh = r >= X86_AH ? 8 : 0;
+	lf_ref nv;
+	int rc = okreg(m, r, w);
+
+	if (rc)
+		return rc;
+	if (p == X86_RSP || p == X86_RBX || p == X86_RBP || p >= X86_R12)
+		return pccf_fail(m->e, PCCF_EPOLICY,
+				 "offset %x: writes %s (rsp, rbx, rbp and r12-r15 belong to the caller)",
+				 m->off, regname(r, w));
+	if (w >= 4) {
+		m->s->reg[p] = v;
+		m->s->def[p] = 0xff;
+		return 0;
+	}
+	nv = sh ? mk(m, LF_SHL, v, K(m, sh), 0) : v;
+	if (m->s->def[p])
+		nv = mk(m, LF_OR,
+			mk(m, LF_AND, m->s->reg[p], K(m, ~(wmask(w) << sh)), 0),
+			nv, 0);
+	m->s->reg[p] = nv;
+	m->s->def[p] |= bm;
+	return 0;
+}
+
+/* ---- memory ------------------------------------------------------- */
+
+/* eaddr - the effective address of 'mm' as a term. */
+static int eaddr(struct mach *m, const struct x86_mem *mm, lf_ref *ea)
+{
+	lf_ref x = 0, y;
+	int rc;
+
+	if (mm->base != X86_NOREG) {
+		if ((rc = rdreg(m, mm->base, 8, &x)))
+			return rc;
+	}
+	if (mm->index != X86_NOREG) {
+		if (mm->scale != 1 && mm->scale != 2 && mm->scale != 4 &&
+		    mm->scale != 8)
+			return pccf_fail(m->e, PCCF_EDECODE,
+					 "offset %x: bad scale %u", m->off,
+					 mm->scale);
+		if ((rc = rdreg(m, mm->index, 8, &y)))
+			return rc;
+		if (mm->scale != 1)
+			y = mk(m, LF_MUL, y, K(m, mm->scale), 0);
+		x = x ? mk(m, LF_ADD, x, y, 0) : y;
+	}
+	y = K(m, (u64)(s64)mm->disp);
+	if (!x)
+		x = y;
+	else if (mm->disp)
+		x = mk(m, LF_ADD, x, y, 0);
+	*ea = x;
+	return 0;
+}
+
+/* region - classify address 'ea' of an 'n'-byte access: 0 = packet with
+ * '*off' = ea - pkt, 1 = scratch word '*slot', or a rejection. */
+static int region(struct mach *m, lf_ref ea, u32 n, int *kind, lf_ref *off,
+		  u32 *slot)
+{
+	u8 t = taint(m, ea);
+	u64 k;
+
+	if (t == LF_T_PKT) {
+		*off = mk(m, LF_SUB, ea, lf_var(m->tab, LF_V_PKT, 64), 0);
+		if (m->bad)
+			return 0;
+		if (taint(m, *off))
+			return pccf_fail(m->e, PCCF_EPOLICY,
+					 "offset %x: packet address not of the form pkt + offset",
+					 m->off);
+		*kind = 0;
+		return 0;
+	}
+	if (t == (LF_T_PKT | LF_T_MEM))
+		return pccf_fail(m->e, PCCF_EPOLICY,
+				 "offset %x: address straddles packet and scratch",
+				 m->off);
+	if (t != LF_T_MEM)
+		return pccf_fail(m->e, PCCF_EPOLICY,
+				 "offset %x: access outside packet and scratch (address not based on rdi or rcx)",
+				 m->off);
+	*off = mk(m, LF_SUB, ea, lf_var(m->tab, LF_V_MEM, 64), 0);
+	if (m->bad)
+		return 0;
+	if (!lf_isconst(m->tab, *off, &k))
+		return pccf_fail(m->e, PCCF_EPOLICY,
+				 "offset %x: scratch address is not mem + constant",
+				 m->off);
+	if (n != 4 && n != 8)
+		return pccf_fail(m->e, PCCF_EPOLICY,
+				 "offset %x: scratch access at mem+%U of %u bytes not supported (4 or 8 only)",
+				 m->off, k, n);
+	if (k > 64 || n > 64 - k)
+		return pccf_fail(m->e, PCCF_EPOLICY,
+				 "offset %x: scratch access at mem+%U of %u bytes is outside scratch",
+				 m->off, k, n);
+	if (k % n)
+		return pccf_fail(m->e, PCCF_EPOLICY,
+				 "offset %x: scratch access at mem+%U of %u bytes not aligned",
+				 m->off, k, n);
+	*kind = 1;
+	*slot = (u32)(k / 4);
+	return 0;
+}
+
+/* rdmem - load 'n' bytes at 'mm' into '*v', appending the packet
+ * obligation to '*m->obl'. */
+static int rdmem(struct mach *m, const struct x86_mem *mm, u32 n, lf_ref *v)
+{
+	lf_ref ea = 0, off = 0, atom;
+	u32 i = 0;
+	int kind = 0, rc;
+
+	if ((rc = eaddr(m, mm, &ea)) || m->bad)
+		return rc;
+	if ((rc = region(m, ea, n, &kind, &off, &i)) || m->bad)
+		return rc;
+	if (kind == 0) {
+		atom = mk(m, LF_INB, off, lf_var(m->tab, LF_V_CAPLEN, 32), n);
+		*m->obl = mk(m, LF_PAND, *m->obl, atom, 0);
+		*v = mk(m, LF_LD, ea, 0, n);
+		return 0;
+	}
+	if (!m->s->slot[i] || (n == 8 && !m->s->slot[i + 1]))
+		return pccf_fail(m->e, PCCF_EPOLICY,
+				 "offset %x: reads scratch word %u, never written on this path",
+				 m->off, m->s->slot[i] ? i + 1 : i);
+	*v = m->s->slot[i];
+	if (n == 8)
+		*v = mk(m, LF_OR, *v,
+			mk(m, LF_SHL, m->s->slot[i + 1], K(m, 32), 0), 0);
+	return 0;
+}
+
+/* wrmem - store the 'n'-byte value 'v' at 'mm': scratch only, untainted. */
+static int wrmem(struct mach *m, const struct x86_mem *mm, u32 n, lf_ref v)
+{
+	lf_ref ea = 0, off = 0;
+	u32 i = 0;
+	int kind = 0, rc;
+
+	if ((rc = eaddr(m, mm, &ea)) || m->bad)
+		return rc;
+	if (taint(m, ea) == LF_T_PKT)
+		return pccf_fail(m->e, PCCF_EPOLICY,
+				 "offset %x: write to the packet", m->off);
+	if ((rc = region(m, ea, n, &kind, &off, &i)) || m->bad)
+		return rc;
+	if (taint(m, v))
+		return pccf_fail(m->e, PCCF_EPOLICY,
+				 "offset %x: stores a value derived from an address",
+				 m->off);
+	if (n == 4) {
+		m->s->slot[i] = v;
+	} else {
+		m->s->slot[i] = mk(m, LF_AND, v, K(m, 0xffffffffu), 0);
+		m->s->slot[i + 1] = mk(m, LF_SHR, v, K(m, 32), 0);
+	}
+	return 0;
+}
+
+/* ---- operands ----------------------------------------------------- */
+
+/* rdop - operand 'o' as a masked term; immediates are masked to 'w'. */
+static int rdop(struct mach *m, const struct x86_opnd *o, u32 w, lf_ref *v)
+{
+	switch (o->kind) {
+	case X86_OREG:
+		return rdreg(m, o->reg, o->size, v);
+	case X86_OMEM:
+		return rdmem(m, &o->mem, o->size, v);
+	case X86_OIMM:
+		*v = K(m, (u64)o->imm & wmask(w));
+		return 0;
+	}
+	return pccf_fail(m->e, PCCF_EDECODE, "offset %x: missing operand",
+			 m->off);
+}
+
+/* wrop - operand 'o' := 'v' (masked to o->size). */
+static int wrop(struct mach *m, const struct x86_opnd *o, lf_ref v)
+{
+	switch (o->kind) {
+	case X86_OREG:
+		return wrreg(m, o->reg, o->size, v);
+	case X86_OMEM:
+		return wrmem(m, &o->mem, o->size, v);
+	}
+	return pccf_fail(m->e, PCCF_EDECODE,
+			 "offset %x: destination is not a register or memory",
+			 m->off);
+}
+
+/* ---- flags -------------------------------------------------------- */
+
+/* rdflag - the proposition of flag 'i', or a rejection when it is
+ * undefined or derived from an address. */
+static int rdflag(struct mach *m, const struct vc_state *s, u32 i, lf_ref *p)
+{
+	lf_ref f = s->flag[i];
+
+	if (!f)
+		return pccf_fail(m->e, PCCF_EPOLICY,
+				 "offset %x: reads flag %s, undefined on this path",
+				 m->off, flag_name[i]);
+	if (!lf_kind_isprop[lf_get(m->tab, f)->kind])
+		return pccf_fail(m->e, PCCF_EPOLICY,
+				 "offset %x: flag %s is derived from an address and may not be read",
+				 m->off, flag_name[i]);
+	*p = f;
+	return 0;
+}
+
+/*
+ * setflags - install the flags in 'wr' (props in 'f', by vc_flag index)
+ * and clear those in 'un'.  If 'tainted', the written flags become the
+ * unreadable marker 'tw'.  An instruction that writes ZF becomes the
+ * record for direct conditions (kind, operands 'a' 'b', result 'r');
+ * otherwise the old record loses the flags touched.
+ */
+static void setflags(struct mach *m, u16 wr, u16 un, const lf_ref *f,
+		     lf_ref tw, u8 kind, u32 w, lf_ref a, lf_ref b, lf_ref r)
+{
+	struct vc_state *s = m->s;
+	u32 i;
+
+	for (i = 0; i < VC_NFLAGS; i++) {
+		if (wr & flag_bit[i])
+			s->flag[i] = tw ? tw : f[i];
+		else if (un & flag_bit[i])
+			s->flag[i] = 0;
+	}
+	if (wr & X86_ZF) {
+		s->fkind = kind;
+		s->fwidth = (u8)w;
+		s->fmask = wr;
+		s->fa = a;
+		s->fb = b;
+		s->fres = r;
+		return;
+	}
+	s->fmask &= (u16)~(wr | un);
+	if (!s->fmask) {
+		s->fkind = 0xff;
+		s->fwidth = 0;
+		s->fa = s->fb = s->fres = 0;
+	}
+}
+
+/* marker - 0, or a tainted term among 'a', 'b', 'r' (flags from it
+ * become unreadable). */
+static lf_ref marker(struct mach *m, lf_ref a, lf_ref b, lf_ref r)
+{
+	if (taint(m, a))
+		return a;
+	if (taint(m, b))
+		return b;
+	if (taint(m, r))
+		return r;
+	return 0;
+}
+
+/* szp - ZF, SF, PF of the 'w'-byte result 'r' into 'f'. */
+static void szp(struct mach *m, lf_ref *f, lf_ref r, u32 w)
+{
+	f[VC_ZF] = zerop(m, r);
+	f[VC_SF] = msbp(m, r, w);
+	f[VC_PF] = parity(m, r);
+}
+
+/* addflags - flags of r = a + b + c (c: carry-in prop or 0), width 'w'. */
+static void addflags(struct mach *m, lf_ref *f, lf_ref a, lf_ref b, lf_ref r,
+		     lf_ref c, u32 w)
+{
+	lf_ref o = mk(m, LF_AND, mk(m, LF_XOR, a, r, 0),
+		      mk(m, LF_XOR, b, r, 0), 0);
+
+	f[VC_CF] = mk(m, LF_ULT, r, a, 0);
+	if (c)
+		f[VC_CF] = mk(m, LF_POR, f[VC_CF],
+			      mk(m, LF_PAND, c, mk(m, LF_EQ, r, a, 0), 0), 0);
+	f[VC_OF] = msbp(m, o, w);
+	f[VC_AF] = auxc(m, a, b, r);
+	szp(m, f, r, w);
+}
+
+/* subflags - flags of r = a - b - c (c: borrow-in prop or 0), width 'w'. */
+static void subflags(struct mach *m, lf_ref *f, lf_ref a, lf_ref b, lf_ref r,
+		     lf_ref c, u32 w)
+{
+	lf_ref o = mk(m, LF_AND, mk(m, LF_XOR, a, b, 0),
+		      mk(m, LF_XOR, a, r, 0), 0);
+
+	f[VC_CF] = mk(m, LF_ULT, a, b, 0);
+	if (c)
+		f[VC_CF] = mk(m, LF_POR, f[VC_CF],
+			      mk(m, LF_PAND, c, mk(m, LF_EQ, a, b, 0), 0), 0);
+	f[VC_OF] = msbp(m, o, w);
+	f[VC_AF] = auxc(m, a, b, r);
+	szp(m, f, r, w);
+}
+
+/* ---- propositions as words ---------------------------------------- */
+
+/* small - both words are below 2^63 (their difference's sign is exact). */
+static int small(struct mach *m, lf_ref a, lf_ref b)
+{
+	return lf_bitmax(m->tab, a) < ((u64)1 << 63) &&
+	       lf_bitmax(m->tab, b) < ((u64)1 << 63);
+}
+
+/* wult - the word 1 if a < b unsigned, else 0 (exact for all 64 bits). */
+static lf_ref wult(struct mach *m, lf_ref a, lf_ref b)
+{
+	lf_ref d = mk(m, LF_SUB, a, b, 0), x;
+
+	if (small(m, a, b))
+		return mk(m, LF_SHR, d, K(m, 63), 0);
+	/* borrow out of bit 63: (~a & b) | (~(a ^ b) & (a - b)) */
+	x = mk(m, LF_OR, mk(m, LF_AND, mk(m, LF_NOT, a, 0, 0), b, 0),
+	       mk(m, LF_AND, mk(m, LF_NOT, mk(m, LF_XOR, a, b, 0), 0, 0), d, 0),
+	       0);
+	return mk(m, LF_SHR, x, K(m, 63), 0);
+}
+
+/* wslt - the word 1 if a < b signed, else 0. */
+static lf_ref wslt(struct mach *m, lf_ref a, lf_ref b)
+{
+	lf_ref d = mk(m, LF_SUB, a, b, 0);
+	/* sign of (a - b) xor signed overflow: d ^ ((a ^ b) & (d ^ a)) */
+	lf_ref x = mk(m, LF_XOR, d,
+		      mk(m, LF_AND, mk(m, LF_XOR, a, b, 0),
+			 mk(m, LF_XOR, d, a, 0), 0), 0);
+
+	return mk(m, LF_SHR, x, K(m, 63), 0);
+}
+
+/* weq - the word 1 if a == b, else 0. */
+static lf_ref weq(struct mach *m, lf_ref a, lf_ref b)
+{
+	lf_ref z = mk(m, LF_XOR, a, b, 0);
+
+	if (small(m, a, b))	/* z < 2^63: z - 1 has bit 63 iff z == 0 */
+		return mk(m, LF_SHR, mk(m, LF_SUB, z, K(m, 1), 0), K(m, 63), 0);
+	z = mk(m, LF_OR, z, mk(m, LF_NEG, z, 0, 0), 0);
+	return mk(m, LF_XOR, mk(m, LF_SHR, z, K(m, 63), 0), K(m, 1), 0);
+}
+
+/* atomword - the 0/1 word of a proposition without propositional
+ * operands; 0 (and m->bad) for a kind that has none. */
+static lf_ref atomword(struct mach *m, const struct lf_term *t)
+{
+	switch (t->kind) {
+	case LF_TRUE:
+		return K(m, 1);
+	case LF_FALSE:
+		return K(m, 0);
+	case LF_EQ:
+		return weq(m, t->a, t->b);
+	case LF_ULT:
+		return wult(m, t->a, t->b);
+	case LF_ULE:
+		return mk(m, LF_XOR, wult(m, t->b, t->a), K(m, 1), 0);
+	case LF_SLT:
+		return wslt(m, t->a, t->b);
+	case LF_SLE:
+		return mk(m, LF_XOR, wslt(m, t->b, t->a), K(m, 1), 0);
+	}
+	m->bad = 1;
+	return 0;
+}
+
+#define PW_MAX 48
+
+/*
+ * pword - the word 1 if proposition 'p' holds, else 0, built without
+ * recursion (an explicit stack of at most PW_MAX frames; deeper
+ * propositions set m->deep).  Connectives map to bit operations on 0/1.
+ */
+static lf_ref pword(struct mach *m, lf_ref p)
+{
+	lf_ref st[PW_MAX], res[PW_MAX], x, y;
+	u8 ph[PW_MAX];
+	int sp = 0, rp = 0;
+
+	st[sp] = p;
+	ph[sp++] = 0;
+	while (sp > 0 && !m->bad) {
+		struct lf_term t = *lf_get(m->tab, st[sp - 1]);
+		int nch = (t.kind == LF_PNOT) ? 1 :
+			  (t.kind == LF_PAND || t.kind == LF_POR ||
+			   t.kind == LF_IMP) ? 2 : 0;
+
+		if (nch && ph[sp - 1] == 0) {
+			if (sp + nch > PW_MAX) {
+				m->deep = m->bad = 1;
+				return 0;
+			}
+			ph[sp - 1] = 1;
+			if (nch == 2) {
+				st[sp] = t.b;
+				ph[sp++] = 0;
+			}
+			st[sp] = t.a;
+			ph[sp++] = 0;
+			continue;
+		}
+		sp--;
+		if (nch == 0) {
+			x = atomword(m, &t);
+		} else if (nch == 1) {
+			x = mk(m, LF_XOR, res[--rp], K(m, 1), 0);
+		} else {
+			/* 'a' was translated first: res holds [.., a, b] */
+			x = res[--rp];
+			y = res[--rp];
+			if (t.kind == LF_PAND)
+				x = mk(m, LF_AND, y, x, 0);
+			else if (t.kind == LF_POR)
+				x = mk(m, LF_OR, y, x, 0);
+			else
+				x = mk(m, LF_OR, mk(m, LF_XOR, y, K(m, 1), 0),
+				       x, 0);
+		}
+		if (rp >= PW_MAX) {
+			m->deep = m->bad = 1;
+			return 0;
+		}
+		res[rp++] = x;
+	}
+	return rp == 1 && !m->bad ? res[0] : 0;
+}
+
+/* ---- conditions --------------------------------------------------- */
+
+/* The flags each condition pair reads (index cc >> 1). */
+static const u16 cc_needs[8] = {
+	X86_OF, X86_CF, X86_ZF, X86_CF | X86_ZF,
+	X86_SF, X86_PF, X86_SF | X86_OF, X86_ZF | X86_SF | X86_OF
+};
+
+/* direct - the condition from the record of the last cmp/sub or
+ * test/and/or/xor, or 0 when there is no direct formula. */
+static lf_ref direct(struct mach *m, const struct vc_state *s, u32 pair)
+{
+	lf_ref a = s->fa, b = s->fb, r = s->fres, z = 0;
+	u32 w = s->fwidth;
+
+	if (s->fkind == X86_CMP || s->fkind == X86_SUB) {
+		switch (pair) {
+		case 1: return mk(m, LF_ULT, a, b, 0);
+		case 2: return mk(m, LF_EQ, a, b, 0);
+		case 3: return mk(m, LF_ULE, a, b, 0);
+		case 6: return mk(m, LF_SLT, sx(m, a, w), sx(m, b, w), 0);
+		case 7: return mk(m, LF_SLE, sx(m, a, w), sx(m, b, w), 0);
+		}
+		return 0;
+	}
+	if (s->fkind == X86_TEST || s->fkind == X86_AND ||
+	    s->fkind == X86_OR || s->fkind == X86_XOR) {
+		z = K(m, 0);
+		switch (pair) {
+		case 0: return pfalse(m);
+		case 1: return pfalse(m);
+		case 2: return mk(m, LF_EQ, r, z, 0);
+		case 3: return mk(m, LF_EQ, r, z, 0);
+		case 4: return mk(m, LF_SLT, sx(m, r, w), z, 0);
+		case 6: return mk(m, LF_SLT, sx(m, r, w), z, 0);
+		case 7: return mk(m, LF_SLE, sx(m, r, w), z, 0);
+		}
+	}
+	return 0;
+}
+
+/* pxor - the proposition "exactly one of 'p', 'q'". */
+static lf_ref pxor(struct mach *m, lf_ref p, lf_ref q)
+{
+	return mk(m, LF_POR, mk(m, LF_PAND, p, mk(m, LF_PNOT, q, 0, 0), 0),
+		  mk(m, LF_PAND, mk(m, LF_PNOT, p, 0, 0), q, 0), 0);
+}
+
+/* cond - vc_cond's work on a context 'm'. */
+static int cond(struct mach *m, const struct vc_state *s, u8 cc, lf_ref *out)
+{
+	u32 pair = (cc & 15) >> 1, i;
+	u16 need = cc_needs[pair];
+	lf_ref f[VC_NFLAGS] = { 0 }, c = 0;
+	int rc;
+
+	for (i = 0; i < VC_NFLAGS; i++)
+		if ((need & flag_bit[i]) && (rc = rdflag(m, s, i, &f[i])))
+			return rc;
+	if (s->fkind != 0xff && (need & ~s->fmask) == 0)
+		c = direct(m, s, pair);
+	if (!c) {
+		switch (pair) {
+		case 0: c = f[VC_OF]; break;
+		case 1: c = f[VC_CF]; break;
+		case 2: c = f[VC_ZF]; break;
+		case 3: c = mk(m, LF_POR, f[VC_CF], f[VC_ZF], 0); break;
+		case 4: c = f[VC_SF]; break;
+		case 5: c = f[VC_PF]; break;
+		case 6: c = pxor(m, f[VC_SF], f[VC_OF]); break;
+		default:
+			c = mk(m, LF_POR, f[VC_ZF],
+			       pxor(m, f[VC_SF], f[VC_OF]), 0);
+		}
+	}
+	if (cc & 1)
+		c = mk(m, LF_PNOT, c, 0, 0);
+	if (!m->bad && taint(m, c))
+		return pccf_fail(m->e, PCCF_EPOLICY,
+				 "offset %x: condition derived from an address",
+				 m->off);
+	*out = c;
+	return 0;
+}
+
+/* ---- instructions ------------------------------------------------- */
+
+/* alu - add adc sub sbb cmp and or xor test: o[0] op= o[1]. */
+static int alu(struct mach *m, const struct x86_insn *in)
+{
+	u32 w = in->opsize;
+	u8 op = in->mnem;
+	const struct x86_opnd *d = &in->o[0], *src = &in->o[1];
+	lf_ref a = 0, b = 0, r = 0, c = 0, cw = 0, f[VC_NFLAGS] = { 0 };
+	int rc;
+
+	if ((op == X86_XOR || op == X86_SUB || op == X86_SBB) &&
+	    d->kind == X86_OREG && src->kind == X86_OREG &&
+	    d->reg == src->reg && d->size == src->size) {
+		a = b = K(m, 0);	/* zeroing idiom: no earlier value */
+	} else {
+		if ((rc = rdop(m, d, w, &a)) || (rc = rdop(m, src, w, &b)))
+			return rc;
+	}
+	if (op == X86_ADC || op == X86_SBB) {
+		if ((rc = rdflag(m, m->s, VC_CF, &c)))
+			return rc;
+		cw = pword(m, c);
+	}
+	switch (op) {
+	case X86_ADD:
+	case X86_ADC:
+		r = mk(m, LF_ADD, a, b, 0);
+		if (cw)
+			r = mk(m, LF_ADD, r, cw, 0);
+		r = msk(m, r, w);
+		addflags(m, f, a, b, r, c, w);
+		break;
+	case X86_SUB:
+	case X86_SBB:
+	case X86_CMP:
+		r = mk(m, LF_SUB, a, b, 0);
+		if (cw)
+			r = mk(m, LF_SUB, r, cw, 0);
+		r = msk(m, r, w);
+		subflags(m, f, a, b, r, c, w);
+		break;
+	default:
+		r = mk(m, op == X86_OR ? LF_OR : op == X86_XOR ? LF_XOR : LF_AND,
+		       a, b, 0);
+		f[VC_CF] = f[VC_OF] = pfalse(m);
+		szp(m, f, r, w);
+	}
+	if (m->bad)
+		return 0;
+	setflags(m, x86_flags_written[op], x86_flags_undef[op], f,
+		 marker(m, a, b, r), op, w, a, b, r);
+	if (op == X86_CMP || op == X86_TEST)
+		return 0;
+	return wrop(m, d, r);
+}
+
+/* unary - neg not inc dec on o[0]. */
+static int unary(struct mach *m, const struct x86_insn *in)
+{
+	u32 w = in->opsize;
+	u8 op = in->mnem;
+	lf_ref a = 0, b, r, z = K(m, 0), f[VC_NFLAGS] = { 0 };
+	int rc;
+
+	if ((rc = rdop(m, &in->o[0], w, &a)))
+		return rc;
+	switch (op) {
+	case X86_NOT:
+		return wrop(m, &in->o[0], msk(m, mk(m, LF_NOT, a, 0, 0), w));
+	case X86_NEG:
+		r = msk(m, mk(m, LF_SUB, z, a, 0), w);
+		subflags(m, f, z, a, r, 0, w);
+		b = a;
+		a = z;
+		break;
+	case X86_INC:
+		b = K(m, 1);
+		r = msk(m, mk(m, LF_ADD, a, b, 0), w);
+		addflags(m, f, a, b, r, 0, w);
+		break;
+	default:		/* DEC */
+		b = K(m, 1);
+		r = msk(m, mk(m, LF_SUB, a, b, 0), w);
+		subflags(m, f, a, b, r, 0, w);
+	}
+	if (m->bad)
+		return 0;
+	setflags(m, x86_flags_written[op], x86_flags_undef[op], f,
+		 marker(m, a, b, r), op, w, a, b, r);
+	return wrop(m, &in->o[0], r);
+}
+
+/* shiftflags - flags of a shift or rotate by the constant count 'c'
+ * (1..63, masked) of the 'w'-byte value 'a' with result 'r'. */
+static void shiftflags(struct mach *m, u8 op, u32 w, u32 c, lf_ref a,
+		       lf_ref r, lf_ref cnt)
+{
+	u32 W = 8 * w;
+	u16 wr, un;
+	lf_ref f[VC_NFLAGS] = { 0 };
+
+	if (op == X86_ROL || op == X86_ROR) {
+		wr = X86_CF;
+		un = 0;
+		if (op == X86_ROL) {
+			f[VC_CF] = bitp(m, r, 0);
+			f[VC_OF] = bitp(m, mk(m, LF_XOR, r,
+					       mk(m, LF_SHL, r, K(m, W - 1), 0),
+					       0), W - 1);
+		} else {
+			f[VC_CF] = bitp(m, r, W - 1);
+			f[VC_OF] = bitp(m, mk(m, LF_XOR, r,
+					       mk(m, LF_SHL, r, K(m, 1), 0), 0),
+					W - 1);
+		}
+		if (c == 1)
+			wr |= X86_OF;
+		else
+			un |= X86_OF;
+	} else {
+		wr = X86_PF | X86_ZF | X86_SF;
+		un = X86_AF;
+		if (c < W) {
+			wr |= X86_CF;
+			f[VC_CF] = op == X86_SHL ? bitp(m, a, W - c)
+						 : bitp(m, a, c - 1);
+		} else {
+			un |= X86_CF;	/* count >= width: CPU-specific */
+		}
+		if (c == 1) {
+			wr |= X86_OF;
+			f[VC_OF] = op == X86_SHL ?
+				   msbp(m, mk(m, LF_XOR, a, r, 0), w) :
+				   op == X86_SHR ? msbp(m, a, w) : pfalse(m);
+		} else {
+			un |= X86_OF;
+		}
+		szp(m, f, r, w);
+	}
+	if (m->bad)
+		return;
+	setflags(m, wr, un, f, marker(m, a, 0, r), op, w, a, cnt, r);
+}
+
+/* shift - shl shr sar rol ror o[0] by o[1] (an immediate or cl). */
+static int shift(struct mach *m, const struct x86_insn *in)
+{
+	u32 w = in->opsize, W = 8 * w;
+	u8 op = in->mnem;
+	u64 cmask = w == 8 ? 63 : 31, k = 0;
+	lf_ref a = 0, cl = 0, cnt, r;
+	int rc, isk = 1;
+
+	if ((rc = rdop(m, &in->o[0], w, &a)))
+		return rc;
+	if (in->o[1].kind == X86_OIMM) {
+		k = (u64)in->o[1].imm & cmask;
+	} else {
+		if (in->o[1].kind != X86_OREG || in->o[1].reg != X86_RCX)
+			return pccf_fail(m->e, PCCF_EDECODE,
+					 "offset %x: shift count is not cl",
+					 m->off);
+		if ((rc = rdreg(m, X86_RCX, 1, &cl)))
+			return rc;
+		isk = !m->bad && lf_isconst(m->tab, cl, &k);
+		k &= cmask;
+	}
+	if (isk && k == 0)	/* no flags change; 32-bit still zero-extends */
+		return wrop(m, &in->o[0], a);
+	if (op == X86_ROL || op == X86_ROR) {
+		cnt = isk ? K(m, k % W) : mk(m, LF_AND, cl, K(m, W - 1), 0);
+		r = mk(m, op == X86_ROL ? LF_ROL : LF_ROR, a, cnt, W);
+	} else {
+		cnt = isk ? K(m, k) : mk(m, LF_AND, cl, K(m, cmask), 0);
+		if (op == X86_SHL)
+			r = msk(m, mk(m, LF_SHL, a, cnt, 0), w);
+		else if (op == X86_SHR)
+			r = mk(m, LF_SHR, a, cnt, 0);
+		else
+			r = msk(m, mk(m, LF_SAR, sx(m, a, w), cnt, 0), w);
+	}
+	if (m->bad)
+		return 0;
+	if (isk)
+		shiftflags(m, op, w, (u32)k, a, r, cnt);
+	else
+		setflags(m, 0, (op == X86_ROL || op == X86_ROR) ?
+			 X86_CF | X86_OF : X86_ALLF, 0, 0, op, w, a, cnt, r);
+	return wrop(m, &in->o[0], r);
+}
+
+/* imul - 2- and 3-operand imul: CF = OF = "the signed product does not
+ * fit"; exact for 16 and 32 bits, left undefined for 64 bits (the high
+ * half of a 128-bit product has no term). */
+static int imul(struct mach *m, const struct x86_insn *in)
+{
+	u32 w = in->opsize;
+	lf_ref a = 0, b = 0, r, full, f[VC_NFLAGS] = { 0 };
+	u16 wr = 0, un = X86_ALLF;
+	int rc;
+
+	if (w < 2)
+		return pccf_fail(m->e, PCCF_EDECODE,
+				 "offset %x: 8-bit imul not accepted", m->off);
+	if (in->o[2].kind == X86_OIMM) {
+		if ((rc = rdop(m, &in->o[1], w, &a)) ||
+		    (rc = rdop(m, &in->o[2], w, &b)))
+			return rc;
+	} else if ((rc = rdop(m, &in->o[0], w, &a)) ||
+		   (rc = rdop(m, &in->o[1], w, &b))) {
+		return rc;
+	}
+	r = msk(m, mk(m, LF_MUL, a, b, 0), w);
+	if (w < 8) {
+		full = mk(m, LF_MUL, sx(m, a, w), sx(m, b, w), 0);
+		f[VC_CF] = f[VC_OF] =
+			mk(m, LF_PNOT, mk(m, LF_EQ, full, sx(m, r, w), 0), 0, 0);
+		wr = X86_CF | X86_OF;
+		un = X86_ALLF & ~wr;
+	}
+	if (m->bad)
+		return 0;
+	setflags(m, wr, un, f, marker(m, a, b, r), X86_IMUL, w, a, b, r);
+	return wrop(m, &in->o[0], r);
+}
+
+/* udiv - div o[0]: rdx:rax by the divisor, with the obligation that the
+ * divisor is nonzero and above the high half.  A 64-bit div needs a high
+ * half that is the constant 0 (the 128-bit dividend has no term). */
+static int udiv(struct mach *m, const struct x86_insn *in)
+{
+	u32 w = in->opsize;
+	lf_ref d = 0, lo = 0, hi = 0, n, q, rem, ob;
+	u64 k;
+	int rc;
+
+	if (w < 2)
+		return pccf_fail(m->e, PCCF_EDECODE,
+				 "offset %x: 8-bit div not accepted", m->off);
+	if ((rc = rdop(m, &in->o[0], w, &d)) ||
+	    (rc = rdreg(m, X86_RAX, w, &lo)) || (rc = rdreg(m, X86_RDX, w, &hi)))
+		return rc;
+	if (m->bad)
+		return 0;
+	if (taint(m, d) || taint(m, lo) || taint(m, hi))
+		return pccf_fail(m->e, PCCF_EPOLICY,
+				 "offset %x: div operand derived from an address",
+				 m->off);
+	ob = mk(m, LF_PAND, mk(m, LF_PNOT, zerop(m, d), 0, 0),
+		mk(m, LF_ULT, hi, d, 0), 0);
+	*m->obl = mk(m, LF_PAND, *m->obl, ob, 0);
+	if (lf_isconst(m->tab, hi, &k) && k == 0)
+		n = lo;
+	else if (w == 8)
+		return pccf_fail(m->e, PCCF_EPOLICY,
+				 "offset %x: 64-bit div with a high half (rdx) that is not 0 is not supported",
+				 m->off);
+	else
+		n = mk(m, LF_OR, mk(m, LF_SHL, hi, K(m, 8 * w), 0), lo, 0);
+	q = mk(m, LF_UDIV, n, d, 0);
+	rem = mk(m, LF_UREM, n, d, 0);
+	setflags(m, 0, X86_ALLF, 0, 0, X86_DIV, w, 0, 0, 0);
+	if ((rc = wrreg(m, X86_RAX, w, q)))
+		return rc;
+	return wrreg(m, X86_RDX, w, rem);
+}
+
+/* moves - mov movzx movsx lea bswap xchg cdqe. */
+static int moves(struct mach *m, const struct x86_insn *in)
+{
+	u32 w = in->opsize;
+	lf_ref v = 0, v2 = 0;
+	int rc;
+
+	switch (in->mnem) {
+	case X86_MOV:
+	case X86_MOVZX:
+		if ((rc = rdop(m, &in->o[1], in->o[0].size, &v)))
+			return rc;
+		return wrop(m, &in->o[0], v);
+	case X86_MOVSX:
+		if ((rc = rdop(m, &in->o[1], in->o[1].size, &v)))
+			return rc;
+		v = msk(m, sx(m, v, in->o[1].size), in->o[0].size);
+		return wrop(m, &in->o[0], v);
+	case X86_LEA:
+		if (in->o[1].kind != X86_OMEM || in->o[0].kind != X86_OREG)
+			return pccf_fail(m->e, PCCF_EDECODE,
+					 "offset %x: bad lea operands", m->off);
+		if ((rc = eaddr(m, &in->o[1].mem, &v)))
+			return rc;
+		return wrop(m, &in->o[0], msk(m, v, in->o[0].size));
+	case X86_BSWAP:
+		if (w != 4 && w != 8)
+			return pccf_fail(m->e, PCCF_EDECODE,
+					 "offset %x: 16-bit bswap not accepted",
+					 m->off);
+		if ((rc = rdop(m, &in->o[0], w, &v)))
+			return rc;
+		return wrop(m, &in->o[0], mk(m, LF_BSWAP, v, 0, w));
+	case X86_XCHG:
+		if (in->o[0].kind != X86_OREG || in->o[1].kind != X86_OREG)
+			return pccf_fail(m->e, PCCF_EDECODE,
+					 "offset %x: xchg with memory not accepted",
+					 m->off);
+		if ((rc = rdop(m, &in->o[0], w, &v)) ||
+		    (rc = rdop(m, &in->o[1], w, &v2)) ||
+		    (rc = wrop(m, &in->o[0], v2)))
+			return rc;
+		return wrop(m, &in->o[1], v);
+	default:		/* CDQE: rax's low half sign-extended */
+		if (w != 2 && w != 4 && w != 8)
+			return pccf_fail(m->e, PCCF_EDECODE,
+					 "offset %x: bad cbw/cwde/cdqe size",
+					 m->off);
+		if ((rc = rdreg(m, X86_RAX, w / 2, &v)))
+			return rc;
+		return wrreg(m, X86_RAX, w, msk(m, sx(m, v, w / 2), w));
+	}
+}
+
+/* condmove - setcc and cmovcc (a memory source is read even when false). */
+static int condmove(struct mach *m, const struct x86_insn *in)
+{
+	u32 w = in->opsize;
+	lf_ref c = 0, src = 0, dst = 0, mm;
+	int rc;
+
+	if (in->mnem == X86_SETCC) {
+		if ((rc = cond(m, m->s, in->cc, &c)))
+			return rc;
+		return wrop(m, &in->o[0], pword(m, c));
+	}
+	if (in->o[0].kind != X86_OREG)
+		return pccf_fail(m->e, PCCF_EDECODE,
+				 "offset %x: cmov to memory", m->off);
+	if ((rc = rdop(m, &in->o[1], w, &src)) ||
+	    (rc = rdop(m, &in->o[0], w, &dst)) ||
+	    (rc = cond(m, m->s, in->cc, &c)))
+		return rc;
+	mm = mk(m, LF_NEG, pword(m, c), 0, 0);	/* all ones when taken */
+	return wrop(m, &in->o[0],
+		    mk(m, LF_OR, mk(m, LF_AND, src, mm, 0),
+		       mk(m, LF_AND, dst, mk(m, LF_NOT, mm, 0, 0), 0), 0));
+}
+
+/* dispatch - the instruction's effect, by mnemonic. */
+static int dispatch(struct mach *m, const struct x86_insn *in)
+{
+	switch (in->mnem) {
+	case X86_ADD: case X86_ADC: case X86_SUB: case X86_SBB:
+	case X86_CMP: case X86_AND: case X86_OR: case X86_XOR:
+	case X86_TEST:
+		return alu(m, in);
+	case X86_NEG: case X86_NOT: case X86_INC: case X86_DEC:
+		return unary(m, in);
+	case X86_SHL: case X86_SHR: case X86_SAR: case X86_ROL:
+	case X86_ROR:
+		return shift(m, in);
+	case X86_IMUL:
+		return imul(m, in);
+	case X86_DIV:
+		return udiv(m, in);
+	case X86_MOV: case X86_MOVZX: case X86_MOVSX: case X86_LEA:
+	case X86_BSWAP: case X86_XCHG: case X86_CDQE:
+		return moves(m, in);
+	case X86_SETCC: case X86_CMOVCC:
+		return condmove(m, in);
+	case X86_ENDBR64: case X86_NOP:
+		return 0;
+	case X86_JCC: case X86_JMP: case X86_RET:
+		return pccf_fail(m->e, PCCF_EDECODE,
+				 "offset %x: control transfer given to vc_step",
+				 m->off);
+	}
+	return pccf_fail(m->e, PCCF_EDECODE, "offset %x: unknown mnemonic %u",
+			 m->off, in->mnem);
+}
+
+/* finish - turn a term-building failure of 'm' into a rejection. */
+static int finish(struct mach *m, int rc)
+{
+	if (rc || !m->bad)
+		return rc;
+	if (m->tab->full)
+		return pccf_fail(m->e, PCCF_ELIMIT,
+				 "offset %x: term table full", m->off);
+	if (m->deep)
+		return pccf_fail(m->e, PCCF_ELIMIT,
+				 "offset %x: condition too deep", m->off);
+	return pccf_fail(m->e, PCCF_EPOLICY,
+			 "offset %x: ill-formed term (internal)", m->off);
+}
+
+void vc_init_state(struct lf_tab *tab, struct vc_state *s)
+{
+	pccf_memset(s, 0, sizeof(*s));
+	s->reg[X86_RDI] = lf_var(tab, LF_V_PKT, 64);
+	s->reg[X86_RSI] = lf_var(tab, LF_V_CAPLEN, 32);
+	s->reg[X86_RDX] = lf_var(tab, LF_V_WIRELEN, 32);
+	s->reg[X86_RCX] = lf_var(tab, LF_V_MEM, 64);
+	s->def[X86_RDI] = s->def[X86_RSI] = 0xff;
+	s->def[X86_RDX] = s->def[X86_RCX] = 0xff;
+	s->fkind = 0xff;
+}
+
+int vc_step(struct lf_tab *tab, const struct x86_insn *in, struct vc_state *s,
+	    lf_ref *obl, struct pccf_err *e)
+{
+	struct mach m = { 0 };
+
+	m.tab = tab;
+	m.s = s;
+	m.off = in->off;
+	m.obl = obl;
+	m.e = e;
+	if (in->mnem >= X86_NMNEM)
+		return pccf_fail(e, PCCF_EDECODE, "offset %x: unknown mnemonic",
+				 in->off);
+	return finish(&m, dispatch(&m, in));
+}
+
+int vc_cond(struct lf_tab *tab, const struct vc_state *s, u8 cc, u32 off,
+	    lf_ref *out, struct pccf_err *e)
+{
+	struct mach m = { 0 };
+
+	m.tab = tab;
+	m.off = off;
+	m.e = e;
+	return finish(&m, cond(&m, s, cc, out));
+}
