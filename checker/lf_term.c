@@ -54,13 +54,15 @@ int lf_init(struct lf_tab *tab, struct pccf_arena *ar, u32 cap)
 		return -1;
 	while (h < 2 * cap)
 		h <<= 1;
-	tab->t = pccf_alloc(ar, ((size_t)cap + 1) * sizeof(struct lf_term));
+	/* entries are written before they are read: no need to zero them */
+	tab->t = pccf_take(ar, ((size_t)cap + 1) * sizeof(struct lf_term));
 	tab->hash = pccf_alloc(ar, (size_t)h * sizeof(u32));
 	if (!tab->t || !tab->hash)
 		return -1;
 	tab->cap = cap;
 	tab->hcap = h;
-	tab->n = 1;		/* t[0]: "none" */
+	pccf_memset(&tab->t[0], 0, sizeof(tab->t[0]));	/* "none" */
+	tab->n = 1;
 	return 0;
 }
 

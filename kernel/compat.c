@@ -127,12 +127,24 @@ void pccf_memset(void *dst, int c, size_t n)
 		*d++ = (u8)c;
 }
 
+/* zero - clear 'n' bytes at the 8-aligned 'p', a word at a time. */
+static void zero(u8 *p, size_t n)
+{
+	u64 *w = (u64 *)(void *)p;
+	size_t i;
+
+	for (i = 0; i < n / 8; i++)
+		w[i] = 0;
+	for (i = n & ~(size_t)7; i < n; i++)
+		p[i] = 0;
+}
+
 /*
- * pccf_alloc - see compat.h.  The padding that aligns the next free byte
+ * pccf_take - see compat.h.  The padding that aligns the next free byte
  * to 8 is computed from its address, so 'base' need not be aligned; every
  * comparison subtracts from what is left, so no sum can wrap.
  */
-void *pccf_alloc(struct pccf_arena *a, size_t n)
+void *pccf_take(struct pccf_arena *a, size_t n)
 {
 	size_t left, pad;
 	u8 *p;
@@ -145,6 +157,15 @@ void *pccf_alloc(struct pccf_arena *a, size_t n)
 		return NULL;
 	p = a->base + a->used + pad;
 	a->used += pad + n;
-	pccf_memset(p, 0, n);
+	return p;
+}
+
+/* pccf_alloc - see compat.h. */
+void *pccf_alloc(struct pccf_arena *a, size_t n)
+{
+	u8 *p = pccf_take(a, n);
+
+	if (p)
+		zero(p, n);
 	return p;
 }

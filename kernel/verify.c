@@ -110,11 +110,12 @@ int pccf_verify(const u8 *buf, u32 len, const struct pccf_limits *lim,
 		return err;
 	if (upto == PCCF_PARSE)
 		return 0;
-	/* The term table grows with the object, up to the limit: a few
-	 * dozen terms per code byte (an instruction's value and flags), one
-	 * per annotation or proof byte at most. */
+	/* The term table grows with the object, up to the limit: at most
+	 * two dozen terms per code byte (an instruction's value and flags;
+	 * compiled filters use about 3), one per annotation or proof byte at
+	 * most. */
 	cap = out->obj.ncode;
-	cap = cap * 64 + (out->obj.nannot + out->obj.nproof) * 2 + 1024;
+	cap = cap * 24 + (out->obj.nannot + out->obj.nproof) * 2 + 512;
 	if (cap > lim->max_terms)
 		cap = lim->max_terms;
 	if (lf_init(&out->tab, ar, (u32)cap))

@@ -125,6 +125,32 @@ static int visit(struct gen *g, u32 off, u32 *wl, u32 *nwl)
 	return 0;
 }
 
+/*
+ * relocs_used - every relocation must be the rel32 of a reachable
+ * return: the installer writes those 4 bytes, so a relocation anywhere
+ * else would change code after it was checked.
+ */
+static int relocs_used(struct gen *g)
+{
+	const struct node *v;
+	u32 i, r;
+
+	for (i = 0; i < g->rel->n; i++) {
+		r = g->rel->off[i];
+		if (r == 0 || r > g->len - 1 || !g->own[r - 1])
+			goto bad;
+		v = &g->nd[g->nid[g->own[r - 1] - 1]];
+		if (v->in.mnem != X86_RET || v->in.off + v->in.len != r + 4 ||
+		    g->code[r - 1] != 0xe9)
+			goto bad;
+	}
+	return 0;
+bad:
+	return pccf_fail(g->e, PCCF_ECFG,
+			 "reloc at %x is not the rel32 of a reachable return",
+			 g->rel->off[i]);
+}
+
 /* discover - decode every instruction reachable from offset 0. */
 static int discover(struct gen *g)
 {
@@ -138,7 +164,7 @@ static int discover(struct gen *g)
 	while (nwl > 0)
 		if ((rc = visit(g, wl[--nwl], wl, &nwl)))
 			return rc;
-	return 0;
+	return relocs_used(g);
 }
 
 /* edges - successor node ids and predecessor lists (CSR). */

@@ -82,4 +82,8 @@ struct pccf_arena {
 /* pccf_alloc - 'n' zeroed bytes, 8-aligned, or NULL when the cap is hit. */
 void *pccf_alloc(struct pccf_arena *a, size_t n);
 
+/* pccf_take - like pccf_alloc but not zeroed: for arrays written before
+ * they are read. */
+void *pccf_take(struct pccf_arena *a, size_t n);
+
 #endif
