@@ -458,3 +458,84 @@ int prove_vc(struct lf_tab *tab, lf_ref vc, struct buf *proof, char *err,
 	free(p.f);
 	return r;
 }
+
+/* --- printing --- */
+
+static const char *const node_names[LF_N_NODES] = {
+	"hyp", "impi", "impe", "andi", "andl", "andr", "truei", "let", "asc",
+	"rule"
+};
+
+/* print_terms - the term list, one record a line; returns the byte
+ * offset after it, or 0 when it is malformed. */
+static uint32_t print_terms(FILE *f, const uint8_t *p, uint32_t n)
+{
+	uint32_t pos = 0, i, j, nops;
+	uint64_t cnt, v;
+
+	if (lf_uleb(p, n, &pos, &cnt))
+		return 0;
+	fprintf(f, "terms: %llu\n", (unsigned long long)cnt);
+	for (i = 1; i <= cnt && pos < n; i++) {
+		uint8_t kind = p[pos++];
+
+		if (kind == LF_NONE || kind >= LF_NKINDS)
+			return 0;
+		nops = kind == LF_VAR ? 2 : lf_kind_arity[kind] + ser_has_k(kind);
+		fprintf(f, "  t%u = %s", i, lf_kind_name[kind]);
+		for (j = 0; j < nops; j++) {
+			if (lf_uleb(p, n, &pos, &v))
+				return 0;
+			fprintf(f, j < lf_kind_arity[kind] && kind != LF_VAR ?
+				" t%llu" : " %llu", (unsigned long long)v);
+		}
+		fputc('\n', f);
+	}
+	return pos;
+}
+
+void print_proof(FILE *f, const uint8_t *p, size_t n)
+{
+	uint32_t pos = print_terms(f, p, (uint32_t)n), depth = 0;
+	uint32_t *left = calloc(n + 1, sizeof(uint32_t));	/* kids to go */
+	uint64_t v;
+
+	if (!pos && n) {
+		fprintf(f, "malformed term list\n");
+		free(left);
+		return;
+	}
+	fprintf(f, "proof:\n");
+	while (pos < n) {
+		uint8_t op = p[pos++];
+		uint32_t kids = 0;
+
+		fprintf(f, "%*s", 2 * (int)depth + 2, "");
+		if (op >= LF_N_NODES) {
+			fprintf(f, "?? opcode %u\n", op);
+			break;
+		}
+		fprintf(f, "%s", node_names[op]);
+		if (op == LF_N_HYP || op == LF_N_ASC || op == LF_N_RULE) {
+			if (lf_uleb(p, (uint32_t)n, &pos, &v))
+				break;
+			if (op == LF_N_RULE && v < SIG_NRULES) {
+				fprintf(f, " %s", sig_rules[v].name);
+				kids = sig_rules[v].nprem;
+			} else
+				fprintf(f, op == LF_N_ASC ? " t%llu" : " %llu",
+					(unsigned long long)v);
+		}
+		fputc('\n', f);
+		kids += op == LF_N_IMPI || op == LF_N_ANDL || op == LF_N_ANDR ||
+			op == LF_N_ASC;
+		kids += 2 * (op == LF_N_IMPE || op == LF_N_ANDI || op == LF_N_LET);
+		if (kids) {
+			left[++depth] = kids;
+			continue;
+		}
+		while (depth > 0 && --left[depth] == 0)
+			depth--;
+	}
+	free(left);
+}

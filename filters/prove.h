@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include "lf.h"
 #include "vc.h"
 
@@ -51,5 +52,39 @@ int prove_vc(struct lf_tab *tab, lf_ref vc, struct buf *proof, char *err,
  */
 int certify(const uint8_t *code, size_t len, struct buf *obj, char *err,
 	    size_t errlen);
+
+/* A join-point fact a code producer knows: caplen >= min_caplen at 'off'. */
+struct certify_annot {
+	uint32_t off;
+	uint32_t min_caplen;
+};
+
+#define CERTIFY_NO_PROOF 1	/* write the object with an empty proof */
+
+/*
+ * certify_code - certify code whose returns are already relocated jumps
+ * ('relocs': offsets of their rel32 fields) with join invariants 'an'.
+ * With CERTIFY_NO_PROOF the object is written without VC, proof or
+ * self-check (for tests and for inspecting what the consumer says).
+ */
+int certify_code(const uint8_t *code, size_t len, const uint32_t *relocs,
+		 uint32_t nrel, const struct certify_annot *an, uint32_t nan,
+		 int flags, struct buf *obj, char *err, size_t errlen);
+
+/*
+ * certify_annotated - certify raw code (bare 'ret's allowed) with join
+ * facts 'an' given at offsets of the raw code; they move with the
+ * rewritten returns.  Annotations sorted by offset.
+ */
+int certify_annotated(const uint8_t *code, size_t len,
+		      const struct certify_annot *an, uint32_t nan, int flags,
+		      struct buf *obj, char *err, size_t errlen);
+
+/* certify_flags - certify() with CERTIFY_* 'flags'. */
+int certify_flags(const uint8_t *code, size_t len, int flags, struct buf *obj,
+		  char *err, size_t errlen);
+
+/* print_proof - a readable, indented dump of a proof section. */
+void print_proof(FILE *f, const uint8_t *proof, size_t n);
 
 #endif

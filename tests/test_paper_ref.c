@@ -32,6 +32,9 @@
 #include <unistd.h>
 #include "paper/paper.h"
 #include "pktgen.h"
+#include "prove.h"
+#include "verify.h"
+#include "host.h"
 
 /* Linked symbols are optional: without the objects they resolve to NULL. */
 #define WEAK_(n, e)                                                    \
@@ -102,6 +105,49 @@ static uint64_t le(const uint8_t *p, int n)
 }
 
 /*
+ * Certify 'code' (the producer), verify the object (the consumer) and
+ * install it in W^X memory: the function that runs is the checked one.
+ * The filter ABI is the installed code's own, so host_run's signature
+ * matches paper_fn; the installed mappings stay for the whole test.
+ */
+static struct host_filter installed[PAPER_NFILTERS * NVER];
+static int ninstalled;
+
+static paper_fn certify_install(const char *path, const uint8_t *code, size_t n)
+{
+	struct buf obj = { 0 };
+	struct pccf_limits lim;
+	struct pccf_arena ar;
+	struct pccf_verified v;
+	struct pccf_err e = { 0 };
+	struct host_filter *hf = &installed[ninstalled];
+	char err[512];
+	paper_fn fn = NULL;
+
+	pccf_default_limits(&lim);
+	ar.size = pccf_arena_bytes(&lim);
+	ar.base = malloc(ar.size);
+	ar.used = 0;
+	if (certify(code, n, &obj, err, sizeof err)) {
+		fprintf(stderr, "%s: certify: %s\n", path, err);
+	} else if (pccf_verify(obj.p, (u32)obj.n, &lim, PCCF_CHECK, &ar, &v, &e) ||
+		   host_install(&v.obj, &v.rel, hf, &e)) {
+		fprintf(stderr, "%s: rejected: %s\n", path, e.msg);
+	} else {
+		fn = (paper_fn)(void *)hf->map;
+		ninstalled++;
+		printf("  %s: certified, code %u bytes, proof %u bytes\n", path,
+		       v.obj.ncode, v.obj.nproof);
+	}
+	free(ar.base);
+	free(obj.p);
+	return fn;
+}
+
+/* Run the certified objects (default) or the raw .text (PCCF_RAW=1). */
+static int certified = 1;
+
+/*
  * The .text of the ELF64 relocatable 'path' as a function (entry at
  * offset 0), refusing objects with relocations against .text.
  */
@@ -135,7 +181,8 @@ static paper_fn load_text(const char *path)
 			off = le(sh + 24, 8);
 			size = le(sh + 32, 8);
 			if (off <= len && size <= len - off)
-				fn = map_code(o + off, size);
+				fn = certified ? certify_install(path, o + off, size) :
+				     map_code(o + off, size);
 		}
 	}
 out:
@@ -154,10 +201,11 @@ static int load_filters(void)
 	const char *env = getenv("PCCF_PAPER_DIR");
 	int i, v, missing = 0;
 
+	certified = !getenv("PCCF_RAW");
 	for (i = 0; i < PAPER_NFILTERS; i++)
 		for (v = 0; v < NVER; v++)
 			missing += !(fns[i][v] = linked[i][v]);
-	if (!missing) {
+	if (!missing && !certified) {
 		printf("filters: linked in\n");
 		return 0;
 	}
@@ -173,7 +221,7 @@ static int load_filters(void)
 			return -1;
 		}
 	}
-	printf("filters: .text of the objects in %s\n", dir);
+	printf("filters: %s .text of the objects in %s\n", certified ? "certified" : "raw", dir);
 	for (i = 0; i < PAPER_NFILTERS; i++)
 		for (v = 0; v < NVER; v++) {
 			snprintf(path, sizeof path, "%s/%s", dir,

@@ -1,0 +1,1289 @@
+/*
+ * bpf2x86.c - the untrusted classic BPF -> x86-64 compiler core.
+ *
+ * A flat pipeline of passes over a private copy of the program:
+ *
+ *   validate  static checks, as bpf_validate plus opcode and range checks
+ *   fold      loads that can never succeed -> 'ret #0'; jump threading;
+ *             constant propagation of A and X (folds ALU ops, decides
+ *             conditional jumps, turns X operands into K)
+ *   analyse   reachability; must-be-written sets of A, X and M[] (what
+ *             the entry must zero); per instruction the caplen every
+ *             path from it needs anyway (ANT) and the largest any
+ *             reachable load needs (MAXREQ)
+ *   emit      one linear pass in BPF order, repeated until the rel8 /
+ *             rel32 choice of every branch is stable
+ *
+ * Semantics: those of libpcap 1.10.3's bpf_filter, measured on the
+ * installed library where the C is undefined.  In particular:
+ *  - a packet load that does not fit in caplen returns 0 from the whole
+ *    filter; so does division or modulo by X == 0;
+ *  - 'ldb [SKF_AD_OFF + SKF_AD_VLAN_TAG(_PRESENT)]' returns 0 (no aux
+ *    data in user space); other ancillary offsets are ordinary loads
+ *    that fail;
+ *  - lsh/rsh by X >= 32 give 0; lsh/rsh by a constant K use K mod 32
+ *    (1.10.3's 'A <<= pc->k' compiles to an x86 shift, which masks);
+ *  - A, X and M[] start at 0 (1.10.3 leaves M[] uninitialised; its
+ *    optimiser never reads a word before writing it).  The code zeroes
+ *    at entry exactly the registers and words some path reads before
+ *    writing, so every read is of a defined value, as the policy asks.
+ *
+ * Bounds checks.  A constant-offset load of n bytes at k needs
+ * caplen >= k + n.  ANT(i) is the largest K such that every path from
+ * instruction i either performs, before returning, a load needing
+ * caplen >= K, or ends in 'ret #0' (which returns what a failed load
+ * returns); if caplen < ANT(i) every path from i returns 0 anyway, so
+ * 'cmp rsi, K; jb ret0' at i is exact for any K <= ANT(i).  A load whose
+ * need is not yet known to hold on the x86 path emits that check with
+ * K = min(ANT(i), MAXREQ(i)), which then covers the following loads.  The known bound is tracked along
+ * edges; at a join it is the minimum over the incoming edges, and it is
+ * exported as an annotation (caplen >= K) because the VC generator
+ * forgets path facts at joins.  X+k loads check 'lea r10, [r8+k+n];
+ * cmp rsi, r10; jb ret0' right before the access.
+ *
+ * Register map: A = eax, X = r8d, rdi = packet, rsi = caplen,
+ * rdx = wirelen (moved to r11 when the program divides and reads len),
+ * rcx = M[]; r9 and r10 are temporaries.  Never written: rsp rbx rbp
+ * r12-r15.
+ *
+ * Untrusted: a bug here can only make the consumer reject the object.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "bpf2x86.h"
+#include "emit.h"
+
+enum {
+	R_A = X86_RAX,		/* BPF accumulator */
+	R_X = X86_R8,		/* BPF index register */
+	R_PKT = X86_RDI,	/* packet base */
+	R_CAP = X86_RSI,	/* caplen */
+	R_MEM = X86_RCX,	/* M[0..15], 4 bytes each */
+	R_T0 = X86_R9,		/* temp: saved M[] pointer, zero for cmov */
+	R_T1 = X86_R10,		/* temp: bounds and addresses */
+	R_WL2 = X86_R11,	/* wirelen when div needs rdx */
+};
+
+#define RET0 UINT32_MAX		/* jump target: the shared 'return 0' */
+#define NOBOUND UINT64_MAX	/* known_in of an instruction with no edge */
+#define MAX_PASSES 16
+
+/* Linux ancillary offsets that bpf_filter 1.10.3 treats specially. */
+#define SKF_AD_OFF_ 0xfffff000u
+#define SKF_AD_VLAN_TAG_ 44u
+#define SKF_AD_VLAN_TAG_PRESENT_ 48u
+
+/* Must-write bits: A, X, then M[0..15]. */
+#define D_A 1u
+#define D_X 2u
+#define D_M(k) (4u << (k))
+
+/* One instruction with absolute jump targets ('jt' for ja). */
+struct ins {
+	uint16_t code;
+	uint32_t k;
+	uint32_t jt, jf;
+};
+
+/* A branch whose displacement is patched at the end of a pass. */
+struct jfix {
+	uint32_t end;		/* offset just past the branch */
+	uint32_t target;	/* BPF index or RET0 */
+	uint8_t short_;
+};
+
+struct ctx {
+	struct ins *p;
+	uint32_t n;
+	struct bpf2x86_opts opt;
+	struct bpf2x86_stats st;
+	uint8_t *reach;
+	uint32_t *defin;	/* must-written bits at entry */
+	uint64_t *ant, *maxreq;
+	uint32_t init;		/* bits the entry must zero */
+	int wl;			/* register holding wirelen */
+	/* per emission pass */
+	struct buf *code;
+	size_t base;		/* code->n when bpf2x86 started */
+	uint32_t *off;		/* offset of each emitted instruction */
+	uint32_t *xpred;	/* x86 edges into each instruction */
+	uint64_t *known_in;	/* min caplen bound over those edges */
+	uint64_t known;		/* caplen bound on the current path */
+	struct jfix *jf;
+	uint32_t njf, capjf;
+	uint8_t *shortj;	/* rel8 decisions, by branch number */
+	uint32_t nshort;
+	int ret0_used;
+	uint32_t ret0_off;	/* offset of the shared 'return 0' */
+	struct bpf2x86_annot *an;
+	uint32_t nan, capan;
+};
+
+/* fail - format the message into 'err' and return -1. */
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err && errlen) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
+/* xcalloc - zeroed memory for 'n' items of 'size', or abort. */
+static void *xcalloc(size_t n, size_t size)
+{
+	void *q = calloc(n ? n : 1, size);
+
+	if (!q) {
+		fprintf(stderr, "pccf: out of memory\n");
+		abort();
+	}
+	return q;
+}
+
+/* ---------------------------------------------------------------- */
+/* Validation                                                        */
+
+/* valid_code - true for the opcodes bpf_filter interprets. */
+static int valid_code(uint16_t code)
+{
+	switch (code) {
+	case BPF_RET | BPF_K:
+	case BPF_RET | BPF_A:
+	case BPF_LD | BPF_W | BPF_ABS:
+	case BPF_LD | BPF_H | BPF_ABS:
+	case BPF_LD | BPF_B | BPF_ABS:
+	case BPF_LD | BPF_W | BPF_LEN:
+	case BPF_LDX | BPF_W | BPF_LEN:
+	case BPF_LD | BPF_W | BPF_IND:
+	case BPF_LD | BPF_H | BPF_IND:
+	case BPF_LD | BPF_B | BPF_IND:
+	case BPF_LDX | BPF_MSH | BPF_B:
+	case BPF_LD | BPF_IMM:
+	case BPF_LDX | BPF_IMM:
+	case BPF_LD | BPF_MEM:
+	case BPF_LDX | BPF_MEM:
+	case BPF_ST:
+	case BPF_STX:
+	case BPF_JMP | BPF_JA:
+	case BPF_JMP | BPF_JGT | BPF_K:
+	case BPF_JMP | BPF_JGE | BPF_K:
+	case BPF_JMP | BPF_JEQ | BPF_K:
+	case BPF_JMP | BPF_JSET | BPF_K:
+	case BPF_JMP | BPF_JGT | BPF_X:
+	case BPF_JMP | BPF_JGE | BPF_X:
+	case BPF_JMP | BPF_JEQ | BPF_X:
+	case BPF_JMP | BPF_JSET | BPF_X:
+	case BPF_ALU | BPF_NEG:
+	case BPF_MISC | BPF_TAX:
+	case BPF_MISC | BPF_TXA:
+		return 1;
+	}
+	if (BPF_CLASS(code) != BPF_ALU || (code & ~0xffu) != 0)
+		return 0;
+	switch (BPF_OP(code)) {
+	case BPF_ADD: case BPF_SUB: case BPF_MUL: case BPF_DIV: case BPF_MOD:
+	case BPF_AND: case BPF_OR: case BPF_XOR: case BPF_LSH: case BPF_RSH:
+		return 1;
+	}
+	return 0;
+}
+
+int bpf2x86_validate(const struct bpf_insn *prog, uint32_t n, char *err,
+		     size_t errlen)
+{
+	uint32_t i;
+
+	if (n == 0)
+		return fail(err, errlen, "empty BPF program");
+	if (n > BPF2X86_MAXINSNS)
+		return fail(err, errlen, "BPF program too long: %u instructions "
+			    "(at most %u)", n, BPF2X86_MAXINSNS);
+	for (i = 0; i < n; i++) {
+		const struct bpf_insn *q = &prog[i];
+		uint32_t left = n - i - 1;	/* instructions after i */
+
+		if (!valid_code(q->code))
+			return fail(err, errlen, "BPF insn %u: invalid opcode "
+				    "0x%02x", i, q->code);
+		switch (q->code) {
+		case BPF_LD | BPF_MEM:
+		case BPF_LDX | BPF_MEM:
+		case BPF_ST:
+		case BPF_STX:
+			if (q->k >= BPF_MEMWORDS)
+				return fail(err, errlen, "BPF insn %u: scratch "
+					    "index %u out of range 0-15", i,
+					    q->k);
+			break;
+		case BPF_ALU | BPF_DIV | BPF_K:
+		case BPF_ALU | BPF_MOD | BPF_K:
+			if (q->k == 0)
+				return fail(err, errlen, "BPF insn %u: division "
+					    "by constant 0", i);
+			break;
+		case BPF_JMP | BPF_JA:
+			if ((int32_t)q->k < 0)
+				return fail(err, errlen, "BPF insn %u: backward "
+					    "jump (ja %d; a loop, as 'protochain'"
+					    " makes): the safety policy needs an "
+					    "acyclic program", i, (int32_t)q->k);
+			if (q->k >= left)
+				return fail(err, errlen, "BPF insn %u: jump "
+					    "target %u out of range", i,
+					    q->k);
+			break;
+		default:
+			if (BPF_CLASS(q->code) == BPF_JMP &&
+			    (q->jt >= left || q->jf >= left))
+				return fail(err, errlen, "BPF insn %u: jump "
+					    "target out of range (jt %u jf %u)",
+					    i, q->jt, q->jf);
+		}
+	}
+	if (BPF_CLASS(prog[n - 1].code) != BPF_RET)
+		return fail(err, errlen, "BPF program does not end with a "
+			    "return (insn %u)", n - 1);
+	return 0;
+}
+
+/* ---------------------------------------------------------------- */
+/* Folding                                                           */
+
+/* ldsize - bytes read by packet load 'code', or 0 for other opcodes. */
+static uint32_t ldsize(uint16_t code)
+{
+	uint16_t cl = BPF_CLASS(code), md = BPF_MODE(code);
+
+	if (code == (BPF_LDX | BPF_MSH | BPF_B))
+		return 1;
+	if (cl != BPF_LD || (md != BPF_ABS && md != BPF_IND))
+		return 0;
+	return BPF_SIZE(code) == BPF_W ? 4 : BPF_SIZE(code) == BPF_H ? 2 : 1;
+}
+
+/* set_ret - make 'q' 'ret #k'. */
+static void set_ret(struct ins *q, uint32_t k)
+{
+	q->code = BPF_RET | BPF_K;
+	q->k = k;
+}
+
+/* set_ja - make instruction 'i' (in 'q') 'ja' to the absolute 't'. */
+static void set_ja(struct ins *q, uint32_t t)
+{
+	q->code = BPF_JMP | BPF_JA;
+	q->jt = q->jf = t;
+	q->k = 0;
+}
+
+/* set_ldi - make 'q' 'ld #k' (A = k). */
+static void set_ldi(struct ins *q, uint32_t k)
+{
+	q->code = BPF_LD | BPF_IMM;
+	q->k = k;
+}
+
+/*
+ * fold_loads - loads that can never succeed become 'ret #0': the VLAN
+ * ancillary loads (bpf_filter has no aux data), and any packet load
+ * with k + n > 2^32 - 1 (caplen < 2^32 by the ABI; X >= 0).
+ */
+static void fold_loads(struct ctx *c)
+{
+	uint32_t i;
+
+	for (i = 0; i < c->n; i++) {
+		struct ins *q = &c->p[i];
+		uint32_t sz = ldsize(q->code);
+
+		if (q->code == (BPF_LD | BPF_B | BPF_ABS) &&
+		    (q->k == SKF_AD_OFF_ + SKF_AD_VLAN_TAG_ ||
+		     q->k == SKF_AD_OFF_ + SKF_AD_VLAN_TAG_PRESENT_)) {
+			set_ret(q, 0);
+			c->st.folded++;
+		} else if (sz && (uint64_t)q->k + sz > UINT32_MAX) {
+			set_ret(q, 0);
+			c->st.folded++;
+		}
+	}
+}
+
+/* thread - the first non-'ja' instruction reached from 't'. */
+static uint32_t thread(const struct ins *p, uint32_t t)
+{
+	while (p[t].code == (BPF_JMP | BPF_JA))
+		t = p[t].jt;
+	return t;
+}
+
+/*
+ * thread_jumps - retarget every jump past the 'ja's it would reach, and
+ * make a conditional jump whose two targets meet a 'ja'.  Backwards, so
+ * the targets are final when a jump is threaded; afterwards no jump
+ * targets a 'ja' (which may emit no code), so every join has code.
+ */
+static void thread_jumps(struct ctx *c)
+{
+	uint32_t i;
+
+	for (i = c->n; i-- > 0;) {
+		struct ins *q = &c->p[i];
+
+		if (BPF_CLASS(q->code) != BPF_JMP)
+			continue;
+		if (q->code == (BPF_JMP | BPF_JA)) {
+			q->jt = q->jf = thread(c->p, q->jt);
+		} else {
+			q->jt = thread(c->p, q->jt);
+			q->jf = thread(c->p, q->jf);
+			if (q->jt == q->jf)
+				set_ja(q, q->jt);
+		}
+	}
+}
+
+/* What constant propagation knows at one instruction. */
+struct cval {
+	uint8_t seen, ka, kx;
+	uint32_t a, x;
+};
+
+/* merge - meet of the facts 's' into 'd'. */
+static void merge(struct cval *d, const struct cval *s)
+{
+	if (!d->seen) {
+		*d = *s;
+		return;
+	}
+	if (d->ka && (!s->ka || s->a != d->a))
+		d->ka = 0;
+	if (d->kx && (!s->kx || s->x != d->x))
+		d->kx = 0;
+}
+
+/* alu - A op k with bpf_filter 1.10.3's results (shifts by K mod 32). */
+static uint32_t alu(uint16_t op, uint32_t a, uint32_t k)
+{
+	switch (op) {
+	case BPF_ADD: return a + k;
+	case BPF_SUB: return a - k;
+	case BPF_MUL: return a * k;
+	case BPF_DIV: return a / k;
+	case BPF_MOD: return a % k;
+	case BPF_AND: return a & k;
+	case BPF_OR: return a | k;
+	case BPF_XOR: return a ^ k;
+	case BPF_LSH: return a << (k & 31);
+	case BPF_RSH: return a >> (k & 31);
+	}
+	return 0;	/* BPF_NEG handled by the caller */
+}
+
+/* fold_alu - simplify ALU instruction 'i' given facts 's'; update 's'. */
+static void fold_alu(struct ctx *c, uint32_t i, struct cval *s)
+{
+	struct ins *q = &c->p[i];
+	uint16_t op = BPF_OP(q->code);
+	uint16_t code0 = q->code;
+	uint32_t k0 = q->k;
+
+	if (op == BPF_NEG) {
+		if (s->ka)
+			set_ldi(q, 0u - s->a);
+	} else if (BPF_SRC(q->code) == BPF_X && s->kx) {
+		if ((op == BPF_DIV || op == BPF_MOD) && s->x == 0)
+			set_ret(q, 0);
+		else if ((op == BPF_LSH || op == BPF_RSH) && s->x >= 32)
+			set_ldi(q, 0);
+		else {
+			q->code = BPF_ALU | op | BPF_K;
+			q->k = s->x;
+		}
+	}
+	if (BPF_CLASS(q->code) == BPF_ALU && BPF_SRC(q->code) == BPF_K &&
+	    op != BPF_NEG) {
+		uint32_t k = q->k;
+
+		if (s->ka)
+			set_ldi(q, alu(op, s->a, k));
+		else if ((op == BPF_MUL || op == BPF_AND) && k == 0)
+			set_ldi(q, 0);
+		else if (op == BPF_MOD && k == 1)
+			set_ldi(q, 0);
+		else if (((op == BPF_ADD || op == BPF_SUB || op == BPF_OR ||
+			   op == BPF_XOR) && k == 0) ||
+			 ((op == BPF_LSH || op == BPF_RSH) && (k & 31) == 0) ||
+			 ((op == BPF_MUL || op == BPF_DIV) && k == 1) ||
+			 (op == BPF_AND && k == UINT32_MAX))
+			set_ja(q, i + 1);
+	}
+	if (q->code != code0 || q->k != k0)
+		c->st.folded++;
+	if (q->code == (BPF_LD | BPF_IMM)) {
+		s->ka = 1;
+		s->a = q->k;
+	} else if (BPF_CLASS(q->code) == BPF_ALU) {
+		s->ka = 0;
+	}
+}
+
+/* decide - the outcome of conditional jump 'q' on A = 'a': 1 taken. */
+static int decide(const struct ins *q, uint32_t a)
+{
+	switch (BPF_OP(q->code)) {
+	case BPF_JEQ: return a == q->k;
+	case BPF_JGT: return a > q->k;
+	case BPF_JGE: return a >= q->k;
+	default: return (a & q->k) != 0;	/* BPF_JSET */
+	}
+}
+
+/* fold_jump - decide conditional jump 'i' where the facts allow. */
+static void fold_jump(struct ctx *c, uint32_t i, const struct cval *s)
+{
+	struct ins *q = &c->p[i];
+	uint16_t op = BPF_OP(q->code);
+
+	if (q->code == (BPF_JMP | BPF_JA))
+		return;
+	if (BPF_SRC(q->code) == BPF_X && s->kx) {
+		q->code = BPF_JMP | op | BPF_K;
+		q->k = s->x;
+		c->st.folded++;
+	}
+	if (q->jt == q->jf) {
+		set_ja(q, q->jt);
+	} else if (BPF_SRC(q->code) == BPF_K && s->ka) {
+		set_ja(q, decide(q, s->a) ? q->jt : q->jf);
+	} else if (BPF_SRC(q->code) == BPF_K &&
+		   ((op == BPF_JGT && q->k == UINT32_MAX) ||
+		    (op == BPF_JSET && q->k == 0))) {
+		set_ja(q, q->jf);
+	} else if (BPF_SRC(q->code) == BPF_K && op == BPF_JGE && q->k == 0) {
+		set_ja(q, q->jt);
+	} else {
+		return;
+	}
+	c->st.folded++;
+}
+
+/* transfer - facts after instruction 'i' (already folded) from 's'. */
+static void transfer(const struct ins *q, struct cval *s)
+{
+	switch (q->code) {
+	case BPF_LD | BPF_IMM:
+		s->ka = 1, s->a = q->k;
+		break;
+	case BPF_LDX | BPF_IMM:
+		s->kx = 1, s->x = q->k;
+		break;
+	case BPF_MISC | BPF_TAX:
+		s->kx = s->ka, s->x = s->a;
+		break;
+	case BPF_MISC | BPF_TXA:
+		s->ka = s->kx, s->a = s->x;
+		break;
+	default:
+		if (BPF_CLASS(q->code) == BPF_LD || BPF_CLASS(q->code) == BPF_ALU)
+			s->ka = 0;
+		else if (BPF_CLASS(q->code) == BPF_LDX)
+			s->kx = 0;
+	}
+}
+
+/* constprop - propagate constant A and X forward, folding on the way. */
+static void constprop(struct ctx *c)
+{
+	struct cval *in = xcalloc(c->n, sizeof(*in));
+	uint32_t i;
+
+	in[0].seen = in[0].ka = in[0].kx = 1;	/* A = X = 0 at entry */
+	for (i = 0; i < c->n; i++) {
+		struct ins *q = &c->p[i];
+		struct cval s = in[i];
+
+		if (!s.seen)
+			continue;
+		if (BPF_CLASS(q->code) == BPF_ALU)
+			fold_alu(c, i, &s);
+		else if (BPF_CLASS(q->code) == BPF_JMP)
+			fold_jump(c, i, &s);
+		else if (q->code == (BPF_RET | BPF_A) && s.ka)
+			set_ret(q, s.a), c->st.folded++;
+		transfer(q, &s);
+		if (BPF_CLASS(q->code) == BPF_RET)
+			continue;
+		if (BPF_CLASS(q->code) != BPF_JMP) {
+			merge(&in[i + 1], &s);
+		} else {
+			merge(&in[q->jt], &s);
+			merge(&in[q->jf], &s);
+		}
+	}
+	free(in);
+}
+
+/* ---------------------------------------------------------------- */
+/* Analyses                                                          */
+
+/* succs - the successors of 'q' at index 'i'; returns how many. */
+static int succs(const struct ins *q, uint32_t i, uint32_t out[2])
+{
+	if (BPF_CLASS(q->code) == BPF_RET)
+		return 0;
+	if (BPF_CLASS(q->code) != BPF_JMP) {
+		out[0] = i + 1;
+		return 1;
+	}
+	out[0] = q->jt;
+	out[1] = q->jf;
+	return q->jt == q->jf ? 1 : 2;
+}
+
+/* reads - the must-write bits instruction 'q' reads. */
+static uint32_t reads(const struct ins *q)
+{
+	switch (q->code) {
+	case BPF_RET | BPF_A:
+	case BPF_ST:
+	case BPF_MISC | BPF_TAX:
+	case BPF_ALU | BPF_NEG:
+		return D_A;
+	case BPF_STX:
+	case BPF_MISC | BPF_TXA:
+	case BPF_LD | BPF_W | BPF_IND:
+	case BPF_LD | BPF_H | BPF_IND:
+	case BPF_LD | BPF_B | BPF_IND:
+		return D_X;
+	case BPF_LD | BPF_MEM:
+	case BPF_LDX | BPF_MEM:
+		return D_M(q->k);
+	}
+	if (BPF_CLASS(q->code) == BPF_ALU ||
+	    (BPF_CLASS(q->code) == BPF_JMP && q->code != (BPF_JMP | BPF_JA)))
+		return D_A | (BPF_SRC(q->code) == BPF_X ? D_X : 0);
+	return 0;
+}
+
+/* writes - the must-write bits instruction 'q' writes. */
+static uint32_t writes(const struct ins *q)
+{
+	switch (BPF_CLASS(q->code)) {
+	case BPF_LD:
+	case BPF_ALU:
+		return D_A;
+	case BPF_LDX:
+		return D_X;
+	case BPF_ST:
+	case BPF_STX:
+		return D_M(q->k);
+	case BPF_MISC:
+		return q->code == (BPF_MISC | BPF_TAX) ? D_X : D_A;
+	}
+	return 0;
+}
+
+/* req - caplen a constant-offset load at 'q' needs, else 0. */
+static uint64_t req(const struct ins *q)
+{
+	if (BPF_CLASS(q->code) == BPF_LD && BPF_MODE(q->code) != BPF_ABS)
+		return 0;
+	return ldsize(q->code) ? (uint64_t)q->k + ldsize(q->code) : 0;
+}
+
+/* analyse - reachability, must-write sets and ANT / MAXREQ. */
+static void analyse(struct ctx *c)
+{
+	uint32_t i, s[2];
+	int j, ns;
+
+	c->reach[0] = 1;
+	for (i = 0; i < c->n; i++)
+		c->defin[i] = UINT32_MAX;
+	c->defin[0] = 0;
+	for (i = 0; i < c->n; i++) {
+		const struct ins *q = &c->p[i];
+		uint32_t d;
+
+		if (!c->reach[i])
+			continue;
+		c->st.live_insns++;
+		d = c->defin[i];
+		c->init |= reads(q) & ~d;
+		d |= writes(q);
+		ns = succs(q, i, s);
+		for (j = 0; j < ns; j++) {
+			c->reach[s[j]] = 1;
+			c->defin[s[j]] &= d;
+		}
+	}
+	for (i = c->n; i-- > 0;) {
+		const struct ins *q = &c->p[i];
+		uint64_t a = UINT64_MAX, m = 0, r = req(q);
+
+		if (!c->reach[i])
+			continue;
+		ns = succs(q, i, s);
+		for (j = 0; j < ns; j++) {
+			a = c->ant[s[j]] < a ? c->ant[s[j]] : a;
+			m = c->maxreq[s[j]] > m ? c->maxreq[s[j]] : m;
+		}
+		if (ns == 0)	/* 'ret #0' returns what a failed load does */
+			a = q->code == (BPF_RET | BPF_K) && q->k == 0 ? UINT64_MAX
+								     : 0;
+		c->ant[i] = r > a ? r : a;
+		c->maxreq[i] = r > m ? r : m;
+	}
+}
+
+/* needs_r11 - true when wirelen must leave rdx: 'div' and 'len' both. */
+static int needs_r11(const struct ctx *c)
+{
+	int div = 0, len = 0;
+	uint32_t i;
+
+	for (i = 0; i < c->n; i++) {
+		const struct ins *q = &c->p[i];
+		uint16_t op = BPF_OP(q->code);
+
+		if (!c->reach[i])
+			continue;
+		if (BPF_CLASS(q->code) == BPF_ALU &&
+		    (op == BPF_DIV || op == BPF_MOD) &&
+		    (BPF_SRC(q->code) == BPF_X || (q->k & (q->k - 1))))
+			div = 1;
+		if (q->code == (BPF_LD | BPF_W | BPF_LEN) ||
+		    q->code == (BPF_LDX | BPF_W | BPF_LEN))
+			len = 1;
+	}
+	return div && len;
+}
+
+/* ---------------------------------------------------------------- */
+/* Emission                                                          */
+
+/* pos - the current code offset, relative to the start of our code. */
+static uint32_t pos(const struct ctx *c)
+{
+	return (uint32_t)(c->code->n - c->base);
+}
+
+/* edge - record an x86 edge from the current point into 't'. */
+static void edge(struct ctx *c, uint32_t t)
+{
+	c->xpred[t]++;
+	if (c->known < c->known_in[t])
+		c->known_in[t] = c->known;
+}
+
+/* branch - emit jcc 'cc' (or jmp when cc < 0) to 't', to be patched. */
+static void branch(struct ctx *c, int cc, uint32_t t)
+{
+	int sh = c->njf < c->nshort && c->shortj[c->njf];
+	size_t end = cc < 0 ? emit_jmp(c->code, sh)
+			    : emit_jcc(c->code, (enum x86_cc)cc, sh);
+
+	if (c->njf == c->capjf) {
+		c->capjf = c->capjf ? 2 * c->capjf : 64;
+		c->jf = realloc(c->jf, c->capjf * sizeof(*c->jf));
+		if (!c->jf)
+			abort();
+	}
+	c->jf[c->njf].end = (uint32_t)(end - c->base);
+	c->jf[c->njf].target = t;
+	c->jf[c->njf].short_ = (uint8_t)sh;
+	c->njf++;
+	if (t == RET0)
+		c->ret0_used = 1;
+	else
+		edge(c, t);
+}
+
+/* land - where a jump to 't' should go: 'ret #0' goes to the shared block. */
+static uint32_t land(const struct ctx *c, uint32_t t)
+{
+	const struct ins *q = &c->p[t];
+
+	return q->code == (BPF_RET | BPF_K) && q->k == 0 ? RET0 : t;
+}
+
+/* falls - true when 't' would be the next instruction emitted after 'i'. */
+static int falls(const struct ctx *c, uint32_t i, uint32_t t)
+{
+	uint32_t j;
+
+	if (t == RET0 || t <= i)
+		return 0;
+	for (j = i + 1; j < t; j++)
+		if (c->xpred[j])
+			return 0;
+	return 1;
+}
+
+/* emit_retk - mov eax, k (xor for 0); ret. */
+static void emit_retk(struct ctx *c, uint32_t k)
+{
+	if (k == 0)
+		emit_zero32(c->code, R_A);	/* xor eax, eax */
+	else
+		emit_mov32_ri(c->code, R_A, k);	/* mov eax, k */
+	emit_ret(c->code);			/* ret */
+}
+
+/* go - an unconditional transfer from 'i' to 't' (or RET0). */
+static void go(struct ctx *c, uint32_t i, uint32_t t)
+{
+	if (falls(c, i, t)) {
+		edge(c, t);
+	} else if (t == RET0) {
+		emit_retk(c, 0);
+	} else if (c->p[t].code == (BPF_RET | BPF_K)) {
+		emit_retk(c, c->p[t].k);	/* tail-duplicate the return */
+	} else if (c->p[t].code == (BPF_RET | BPF_A)) {
+		emit_ret(c->code);		/* ret: A is in eax */
+	} else {
+		branch(c, -1, t);		/* jmp t */
+	}
+}
+
+/*
+ * check_abs - make sure caplen >= 'need' on this path before load 'i':
+ * cmp rsi, K; jb ret0 with K = ANT(i) (or 'need' in checked mode).
+ */
+static void check_abs(struct ctx *c, uint32_t i, uint64_t need)
+{
+	uint64_t k = c->ant[i] < c->maxreq[i] ? c->ant[i] : c->maxreq[i];
+
+	if (c->opt.checked_mode)
+		k = need;
+
+	if (!c->opt.checked_mode && c->known >= need)
+		return;
+	if (k <= INT32_MAX) {
+		emit_cmp64_ri(c->code, R_CAP, (int32_t)k); /* cmp rsi, k */
+	} else {
+		emit_mov32_ri(c->code, R_T1, (uint32_t)k); /* mov r10d, k */
+		emit_alu64_rr(c->code, EMIT_CMP, R_CAP, R_T1); /* cmp rsi, r10 */
+	}
+	branch(c, X86_CC_B, RET0);			/* jb ret0 */
+	c->st.checks++;
+	if (k > c->known)
+		c->known = k;
+}
+
+/* byteorder - make the 'size'-byte load in 'reg' host order (ntohs/l). */
+static void byteorder(struct ctx *c, int size, int reg)
+{
+	if (size == 2)
+		emit_rol16_8(c->code, reg);	/* rol r16, 8 */
+	else if (size == 4)
+		emit_bswap32(c->code, reg);	/* bswap r32 */
+}
+
+/* load_abs - reg32 = the big-endian 'size' bytes at packet offset 'k'. */
+static void load_abs(struct ctx *c, int size, int reg, uint32_t k)
+{
+	if (k <= INT32_MAX) {
+		/* movzx reg, byte/word [rdi + k] / mov reg, [rdi + k] */
+		emit_load(c->code, size, reg, R_PKT, X86_NOREG, (int32_t)k);
+	} else {
+		emit_mov32_ri(c->code, R_T1, k);	/* mov r10d, k */
+		/* movzx reg, byte/word [rdi + r10] / mov reg, [rdi + r10] */
+		emit_load(c->code, size, reg, R_PKT, R_T1, 0);
+	}
+	byteorder(c, size, reg);
+}
+
+/*
+ * load_ind - eax = the big-endian 'size' bytes at packet offset X + k,
+ * or return 0 when they are not all inside caplen.  fold_loads made
+ * k + size <= 2^32 - 1.
+ */
+static void load_ind(struct ctx *c, int size, uint32_t k)
+{
+	uint64_t end = (uint64_t)k + size;
+	struct buf *b = c->code;
+
+	c->st.ind_checks++;
+	if (end > INT32_MAX) {
+		emit_mov32_ri(b, R_T1, (uint32_t)end);	/* mov r10d, k+n */
+		emit_alu64_rr(b, EMIT_ADD, R_T1, R_X);	/* add r10, r8 */
+		emit_alu64_rr(b, EMIT_CMP, R_CAP, R_T1); /* cmp rsi, r10 */
+		branch(c, X86_CC_B, RET0);		/* jb ret0 */
+		emit_mov32_ri(b, R_T1, k);		/* mov r10d, k */
+		emit_alu64_rr(b, EMIT_ADD, R_T1, R_X);	/* add r10, r8 */
+		emit_load(b, size, R_A, R_PKT, R_T1, 0); /* [rdi + r10] */
+	} else if (c->opt.spec_mask) {
+		emit_lea64(b, R_T0, R_X, (int32_t)end);	/* lea r9, [r8+k+n] */
+		emit_alu64_rr(b, EMIT_CMP, R_CAP, R_T0); /* cmp rsi, r9 */
+		branch(c, X86_CC_B, RET0);		/* jb ret0 */
+		emit_lea64(b, R_T1, R_X, (int32_t)k);	/* lea r10, [r8+k] */
+		emit_mov32_ri(b, R_T0, 0);		/* mov r9d, 0 */
+		emit_cmov64_rr(b, X86_CC_B, R_T1, R_T0); /* cmovb r10, r9 */
+		emit_load(b, size, R_A, R_PKT, R_T1, 0); /* [rdi + r10] */
+	} else {
+		emit_lea64(b, R_T1, R_X, (int32_t)end);	/* lea r10, [r8+k+n] */
+		emit_alu64_rr(b, EMIT_CMP, R_CAP, R_T1); /* cmp rsi, r10 */
+		branch(c, X86_CC_B, RET0);		/* jb ret0 */
+		/* movzx eax, byte/word [rdi + r8 + k] / mov eax, [...] */
+		emit_load(b, size, R_A, R_PKT, R_X, (int32_t)k);
+	}
+	byteorder(c, size, R_A);
+}
+
+/* ilog2 - log2 of 'k' when it is a power of two, else -1. */
+static int ilog2(uint32_t k)
+{
+	int s = 0;
+
+	if (k == 0 || (k & (k - 1)))
+		return -1;
+	while (k >>= 1)
+		s++;
+	return s;
+}
+
+/* emit_divmod - A = A / d or A % d ('mod'), d in r32 'dreg' (nonzero). */
+static void emit_divmod(struct ctx *c, int dreg, int mod)
+{
+	emit_zero32(c->code, X86_RDX);		/* xor edx, edx */
+	emit_div32(c->code, dreg);		/* div dreg */
+	if (mod)
+		emit_mov32_rr(c->code, R_A, X86_RDX); /* mov eax, edx */
+}
+
+/* emit_shift_x - A <<= X or A >>= X, 0 when X >= 32 (bpf_filter 1.10.3). */
+static void emit_shift_x(struct ctx *c, enum emit_shift op)
+{
+	struct buf *b = c->code;
+
+	emit_mov64_rr(b, R_T0, R_MEM);		/* mov r9, rcx */
+	emit_mov32_rr(b, X86_RCX, R_X);		/* mov ecx, r8d */
+	emit_shift32_cl(b, op, R_A);		/* shl/shr eax, cl */
+	emit_mov64_rr(b, R_MEM, R_T0);		/* mov rcx, r9 */
+	emit_zero32(b, R_T0);			/* xor r9d, r9d */
+	emit_alu32_ri(b, EMIT_CMP, R_X, 32);	/* cmp r8d, 32 */
+	emit_cmov32_rr(b, X86_CC_AE, R_A, R_T0); /* cmovae eax, r9d */
+}
+
+/* emit_alu_k - A = A op k (folding left no identities or constant A). */
+static void emit_alu_k(struct ctx *c, uint16_t op, uint32_t k)
+{
+	struct buf *b = c->code;
+	int s = ilog2(k);
+
+	switch (op) {
+	case BPF_ADD: emit_alu32_ri(b, EMIT_ADD, R_A, k); break; /* add eax, k */
+	case BPF_SUB: emit_alu32_ri(b, EMIT_SUB, R_A, k); break; /* sub eax, k */
+	case BPF_AND: emit_alu32_ri(b, EMIT_AND, R_A, k); break; /* and eax, k */
+	case BPF_OR: emit_alu32_ri(b, EMIT_OR, R_A, k); break;	 /* or eax, k */
+	case BPF_XOR: emit_alu32_ri(b, EMIT_XOR, R_A, k); break; /* xor eax, k */
+	case BPF_MUL:
+		if (s > 0)
+			emit_shift32_ri(b, EMIT_SHL, R_A, (uint8_t)s); /* shl eax, s */
+		else
+			emit_imul32_rri(b, R_A, R_A, k); /* imul eax, eax, k */
+		break;
+	case BPF_DIV:
+	case BPF_MOD:
+		if (s >= 0 && op == BPF_DIV) {
+			emit_shift32_ri(b, EMIT_SHR, R_A, (uint8_t)s); /* shr eax, s */
+		} else if (s >= 0) {
+			emit_alu32_ri(b, EMIT_AND, R_A, k - 1); /* and eax, k-1 */
+		} else {
+			emit_mov32_ri(b, R_T1, k);	/* mov r10d, k */
+			emit_divmod(c, R_T1, op == BPF_MOD);
+		}
+		break;
+	case BPF_LSH:
+		emit_shift32_ri(b, EMIT_SHL, R_A, k & 31);	/* shl eax, k */
+		break;
+	case BPF_RSH:
+		emit_shift32_ri(b, EMIT_SHR, R_A, k & 31);	/* shr eax, k */
+		break;
+	}
+}
+
+/* emit_alu_x - A = A op X. */
+static void emit_alu_x(struct ctx *c, uint16_t op)
+{
+	struct buf *b = c->code;
+
+	switch (op) {
+	case BPF_ADD: emit_alu32_rr(b, EMIT_ADD, R_A, R_X); break; /* add eax, r8d */
+	case BPF_SUB: emit_alu32_rr(b, EMIT_SUB, R_A, R_X); break; /* sub eax, r8d */
+	case BPF_AND: emit_alu32_rr(b, EMIT_AND, R_A, R_X); break; /* and eax, r8d */
+	case BPF_OR: emit_alu32_rr(b, EMIT_OR, R_A, R_X); break;   /* or eax, r8d */
+	case BPF_XOR: emit_alu32_rr(b, EMIT_XOR, R_A, R_X); break; /* xor eax, r8d */
+	case BPF_MUL: emit_imul32_rr(b, R_A, R_X); break;	   /* imul eax, r8d */
+	case BPF_DIV:
+	case BPF_MOD:
+		emit_test32_rr(b, R_X, R_X);		/* test r8d, r8d */
+		branch(c, X86_CC_E, RET0);		/* je ret0 */
+		emit_divmod(c, R_X, op == BPF_MOD);
+		break;
+	case BPF_LSH: emit_shift_x(c, EMIT_SHL); break;
+	case BPF_RSH: emit_shift_x(c, EMIT_SHR); break;
+	}
+}
+
+/* emit_cond - conditional jump 'i': compare, then branch / fall through. */
+static void emit_cond(struct ctx *c, uint32_t i)
+{
+	const struct ins *q = &c->p[i];
+	uint32_t t = land(c, q->jt), f = land(c, q->jf);
+	uint16_t op = BPF_OP(q->code);
+	int x = BPF_SRC(q->code) == BPF_X;
+	int cc;
+
+	if (t == f) {
+		go(c, i, t);
+		return;
+	}
+	if (op == BPF_JSET) {
+		if (x)
+			emit_test32_rr(c->code, R_A, R_X); /* test eax, r8d */
+		else
+			emit_test32_ri(c->code, R_A, q->k); /* test eax, k */
+		cc = X86_CC_NE;
+	} else {
+		if (x)
+			emit_alu32_rr(c->code, EMIT_CMP, R_A, R_X); /* cmp eax, r8d */
+		else if (q->k == 0)
+			emit_test32_rr(c->code, R_A, R_A); /* test eax, eax */
+		else
+			emit_alu32_ri(c->code, EMIT_CMP, R_A, q->k); /* cmp eax, k */
+		cc = op == BPF_JEQ ? X86_CC_E : op == BPF_JGT ? X86_CC_A
+							      : X86_CC_AE;
+	}
+	if (falls(c, i, f) && (t == RET0 || f < t)) {
+		branch(c, cc, t);		/* jcc jt; fall into jf */
+		edge(c, f);
+	} else if (falls(c, i, t)) {
+		branch(c, cc ^ 1, f);		/* j!cc jf; fall into jt */
+		edge(c, t);
+	} else {
+		branch(c, cc, t);		/* jcc jt */
+		go(c, i, f);			/* jmp jf */
+	}
+}
+
+/* emit_insn - the code of non-branch instruction 'i'. */
+static void emit_insn(struct ctx *c, uint32_t i)
+{
+	const struct ins *q = &c->p[i];
+	struct buf *b = c->code;
+	int wl = c->wl;
+
+	switch (q->code) {
+	case BPF_LD | BPF_W | BPF_ABS:
+	case BPF_LD | BPF_H | BPF_ABS:
+	case BPF_LD | BPF_B | BPF_ABS:
+		check_abs(c, i, req(q));
+		load_abs(c, (int)ldsize(q->code), R_A, q->k);
+		break;
+	case BPF_LD | BPF_W | BPF_IND:
+	case BPF_LD | BPF_H | BPF_IND:
+	case BPF_LD | BPF_B | BPF_IND:
+		load_ind(c, (int)ldsize(q->code), q->k);
+		break;
+	case BPF_LDX | BPF_MSH | BPF_B:
+		check_abs(c, i, req(q));
+		load_abs(c, 1, R_X, q->k);	/* movzx r8d, byte [rdi + k] */
+		emit_alu32_ri(b, EMIT_AND, R_X, 15);	/* and r8d, 15 */
+		emit_shift32_ri(b, EMIT_SHL, R_X, 2);	/* shl r8d, 2 */
+		break;
+	case BPF_LD | BPF_W | BPF_LEN:
+		emit_mov32_rr(b, R_A, wl);		/* mov eax, edx/r11d */
+		break;
+	case BPF_LDX | BPF_W | BPF_LEN:
+		emit_mov32_rr(b, R_X, wl);		/* mov r8d, edx/r11d */
+		break;
+	case BPF_LD | BPF_IMM:
+		if (q->k)
+			emit_mov32_ri(b, R_A, q->k);	/* mov eax, k */
+		else
+			emit_zero32(b, R_A);		/* xor eax, eax */
+		break;
+	case BPF_LDX | BPF_IMM:
+		if (q->k)
+			emit_mov32_ri(b, R_X, q->k);	/* mov r8d, k */
+		else
+			emit_zero32(b, R_X);		/* xor r8d, r8d */
+		break;
+	case BPF_LD | BPF_MEM:
+		emit_load(b, 4, R_A, R_MEM, X86_NOREG, 4 * q->k); /* mov eax, [rcx+4k] */
+		break;
+	case BPF_LDX | BPF_MEM:
+		emit_load(b, 4, R_X, R_MEM, X86_NOREG, 4 * q->k); /* mov r8d, [rcx+4k] */
+		break;
+	case BPF_ST:
+		emit_store32(b, R_MEM, 4 * q->k, R_A);	/* mov [rcx+4k], eax */
+		break;
+	case BPF_STX:
+		emit_store32(b, R_MEM, 4 * q->k, R_X);	/* mov [rcx+4k], r8d */
+		break;
+	case BPF_MISC | BPF_TAX:
+		emit_mov32_rr(b, R_X, R_A);		/* mov r8d, eax */
+		break;
+	case BPF_MISC | BPF_TXA:
+		emit_mov32_rr(b, R_A, R_X);		/* mov eax, r8d */
+		break;
+	case BPF_ALU | BPF_NEG:
+		emit_neg32(b, R_A);			/* neg eax */
+		break;
+	default:
+		if (BPF_SRC(q->code) == BPF_X)
+			emit_alu_x(c, BPF_OP(q->code));
+		else
+			emit_alu_k(c, BPF_OP(q->code), q->k);
+	}
+}
+
+/* prologue - move wirelen out of rdx if needed; zero what is read unset. */
+static void prologue(struct ctx *c)
+{
+	uint32_t k;
+
+	if (c->wl == R_WL2)
+		emit_mov64_rr(c->code, R_WL2, X86_RDX);	/* mov r11, rdx */
+	if (c->init & D_A)
+		emit_zero32(c->code, R_A);		/* xor eax, eax */
+	if (c->init & D_X)
+		emit_zero32(c->code, R_X);		/* xor r8d, r8d */
+	for (k = 0; k < BPF_MEMWORDS; k++)
+		if (c->init & D_M(k))
+			emit_store32_imm(c->code, R_MEM, 4 * k, 0); /* mov dword [rcx+4k], 0 */
+}
+
+/* annotate - record 'caplen >= v' at the current offset. */
+static void annotate(struct ctx *c, uint64_t v)
+{
+	if (c->nan == c->capan) {
+		c->capan = c->capan ? 2 * c->capan : 16;
+		c->an = realloc(c->an, c->capan * sizeof(*c->an));
+		if (!c->an)
+			abort();
+	}
+	c->an[c->nan].off = pos(c);
+	c->an[c->nan].min_caplen = (uint32_t)v;
+	c->nan++;
+}
+
+/* enter - start instruction 'i': its label, bound and join annotation. */
+static void enter(struct ctx *c, uint32_t i)
+{
+	c->off[i] = pos(c);
+	if (i == 0) {
+		c->known = 0;
+		return;
+	}
+	c->known = c->known_in[i];
+	if (c->xpred[i] >= 2 && !c->opt.checked_mode) {
+		if (c->maxreq[i] < c->known)
+			c->known = c->maxreq[i];
+		if (c->known > 0)
+			annotate(c, c->known);
+	}
+}
+
+/* patch - fill in every branch displacement; -1 if a rel8 overflows. */
+static int patch(struct ctx *c, uint32_t ret0)
+{
+	uint32_t j;
+
+	for (j = 0; j < c->njf; j++) {
+		const struct jfix *f = &c->jf[j];
+		uint32_t to = f->target == RET0 ? ret0 : c->off[f->target];
+		int64_t rel = (int64_t)to - f->end;
+		size_t at = c->base + f->end;
+
+		if (f->short_) {
+			if (!emit_fits8(rel))
+				return -1;
+			c->code->p[at - 1] = (uint8_t)rel;
+		} else {
+			emit_u32at(c->code, at - 4, (uint32_t)(int32_t)rel);
+		}
+	}
+	return 0;
+}
+
+/* pass - emit the whole program once with the current rel8 choices. */
+static int pass(struct ctx *c)
+{
+	uint32_t i;
+
+	c->code->n = c->base;
+	c->njf = c->nan = 0;
+	c->ret0_used = 0;
+	c->st.checks = c->st.ind_checks = 0;
+	memset(c->xpred, 0, c->n * sizeof(*c->xpred));
+	for (i = 0; i < c->n; i++)
+		c->known_in[i] = NOBOUND;
+	prologue(c);
+	for (i = 0; i < c->n; i++) {
+		const struct ins *q = &c->p[i];
+
+		if (i != 0 && !c->xpred[i])
+			continue;
+		enter(c, i);
+		if (q->code == (BPF_RET | BPF_K))
+			emit_retk(c, q->k);
+		else if (q->code == (BPF_RET | BPF_A))
+			emit_ret(c->code);		/* ret */
+		else if (q->code == (BPF_JMP | BPF_JA))
+			go(c, i, land(c, q->jt));
+		else if (BPF_CLASS(q->code) == BPF_JMP)
+			emit_cond(c, i);
+		else {
+			emit_insn(c, i);
+			edge(c, i + 1);			/* fall through */
+		}
+	}
+	c->ret0_off = pos(c);
+	if (c->ret0_used)
+		emit_retk(c, 0);			/* ret0: xor eax, eax; ret */
+	return patch(c, c->ret0_off);
+}
+
+/* shrink - mark more branches rel8; returns how many changed. */
+static uint32_t shrink(struct ctx *c)
+{
+	uint32_t j, changed = 0;
+
+	if (c->nshort < c->njf) {
+		c->shortj = realloc(c->shortj, c->njf);
+		if (!c->shortj)
+			abort();
+		memset(c->shortj + c->nshort, 0, c->njf - c->nshort);
+		c->nshort = c->njf;
+	}
+	for (j = 0; j < c->njf; j++) {
+		const struct jfix *f = &c->jf[j];
+		uint32_t to = f->target == RET0 ? c->ret0_off : c->off[f->target];
+		int64_t rel = (int64_t)to - f->end;
+
+		if (f->short_)
+			continue;
+		if (emit_fits8(rel)) {	/* all branches go forward */
+			c->shortj[j] = 1;
+			changed++;
+		}
+	}
+	return changed;
+}
+
+/* emit_all - run passes until the rel8 choices settle. */
+static int emit_all(struct ctx *c, char *err, size_t errlen)
+{
+	int k;
+
+	for (k = 0; k < MAX_PASSES; k++) {
+		if (pass(c) < 0)
+			return fail(err, errlen, "internal error: rel8 branch "
+				    "out of range");
+		if (c->opt.no_short || shrink(c) == 0)
+			break;
+	}
+	if (k == MAX_PASSES && pass(c) < 0)
+		return fail(err, errlen, "internal error: rel8 branch out of "
+			    "range");
+	return 0;
+}
+
+/* ---------------------------------------------------------------- */
+
+/* setup - the private copy of 'prog' and the per-instruction arrays. */
+static void setup(struct ctx *c, const struct bpf_insn *prog, uint32_t n)
+{
+	uint32_t i;
+
+	c->n = n;
+	c->p = xcalloc(n, sizeof(*c->p));
+	for (i = 0; i < n; i++) {
+		struct ins *q = &c->p[i];
+
+		q->code = prog[i].code;
+		q->k = prog[i].k;
+		if (q->code == (BPF_JMP | BPF_JA))
+			q->jt = q->jf = i + 1 + prog[i].k;
+		else
+			q->jt = i + 1 + prog[i].jt, q->jf = i + 1 + prog[i].jf;
+	}
+	c->reach = xcalloc(n, 1);
+	c->defin = xcalloc(n, sizeof(*c->defin));
+	c->ant = xcalloc(n, sizeof(*c->ant));
+	c->maxreq = xcalloc(n, sizeof(*c->maxreq));
+	c->off = xcalloc(n, sizeof(*c->off));
+	c->xpred = xcalloc(n, sizeof(*c->xpred));
+	c->known_in = xcalloc(n, sizeof(*c->known_in));
+}
+
+/* teardown - free what setup and the passes allocated. */
+static void teardown(struct ctx *c)
+{
+	free(c->p);
+	free(c->reach);
+	free(c->defin);
+	free(c->ant);
+	free(c->maxreq);
+	free(c->off);
+	free(c->xpred);
+	free(c->known_in);
+	free(c->jf);
+	free(c->shortj);
+	free(c->an);
+}
+
+int bpf2x86(const struct bpf_insn *prog, uint32_t n,
+	    const struct bpf2x86_opts *opt, struct buf *code,
+	    struct bpf2x86_annot **annot, uint32_t *nannot, char *err,
+	    size_t errlen)
+{
+	struct ctx c;
+	uint32_t j;
+	int rc;
+
+	*annot = NULL;
+	*nannot = 0;
+	if (bpf2x86_validate(prog, n, err, errlen) < 0)
+		return -1;
+	memset(&c, 0, sizeof(c));
+	if (opt)
+		c.opt = *opt;
+	if (c.opt.sfi_mode)
+		return fail(err, errlen, "bpf2x86: SFI mode is not implemented");
+	setup(&c, prog, n);
+	c.st.bpf_insns = n;
+	fold_loads(&c);
+	thread_jumps(&c);
+	constprop(&c);
+	thread_jumps(&c);
+	analyse(&c);
+	c.wl = needs_r11(&c) ? R_WL2 : X86_RDX;
+	c.code = code;
+	c.base = code->n;
+	rc = emit_all(&c, err, errlen);
+	if (rc == 0) {
+		for (j = 0; j < c.njf; j++)
+			c.jf[j].short_ ? c.st.short_jumps++ : c.st.long_jumps++;
+		if (c.opt.stats)
+			*c.opt.stats = c.st;
+		if (c.nan) {
+			*annot = c.an;
+			*nannot = c.nan;
+			c.an = NULL;
+		}
+	} else {
+		code->n = c.base;
+	}
+	teardown(&c);
+	return rc;
+}
