@@ -43,9 +43,13 @@
 #include <unistd.h>
 #include <Zydis/Zydis.h>
 #include "bpf2x86.h"
+#include "prove.h"
+#include "verify.h"
+#include "host.h"
 
 #define SNAPLEN 262144
-#define NMODES 4
+#define NMODES 5
+#define CERTIFIED 4	/* the default code, certified, verified, installed */
 
 typedef uint32_t (*filter_fn)(const uint8_t *pkt, uint64_t caplen,
 			      uint64_t wirelen, uint32_t *mem);
@@ -56,7 +60,7 @@ struct pkt {
 };
 
 static const char *const mode_name[NMODES] = { "default", "checked",
-					       "spec-mask", "rel32" };
+					       "spec-mask", "rel32", "certified" };
 static struct pkt *pkts;
 static size_t npkts, cappkts;
 static uint8_t *guard_end;	/* first byte of the PROT_NONE page */
@@ -199,7 +203,59 @@ static int jit_map(struct jit *j, const struct buf *code)
 /* jit_unmap - release what jit_map mapped. */
 static void jit_unmap(struct jit *j)
 {
-	munmap(j->mem, j->len);
+	if (j->len)
+		munmap(j->mem, j->len);
+}
+
+/*
+ * cert_map - certify 'code' with its join facts (the producer), verify
+ * the object (the consumer) and install it through the host installer:
+ * the function that runs is exactly the checked code.  -1 with 'err'.
+ */
+static struct host_filter cert_hf;
+static struct pccf_arena cert_ar;
+static uint64_t cert_code, cert_proof, cert_n;
+
+static int cert_map(struct jit *j, const struct buf *code,
+		    const struct bpf2x86_annot *an, uint32_t nan, char *err,
+		    size_t errlen)
+{
+	struct certify_annot *ca = calloc(nan ? nan : 1, sizeof(*ca));
+	struct buf obj = { 0 };
+	struct pccf_limits lim;
+	struct pccf_verified v;
+	struct pccf_err e = { 0 };
+	uint32_t i;
+	int rc = -1;
+
+	for (i = 0; i < nan; i++) {
+		ca[i].off = an[i].off;
+		ca[i].min_caplen = an[i].min_caplen;
+	}
+	pccf_default_limits(&lim);
+	if (!cert_ar.base) {
+		cert_ar.size = pccf_arena_bytes(&lim);
+		cert_ar.base = malloc(cert_ar.size);
+	}
+	cert_ar.used = 0;
+	if (certify_annotated(code->p, code->n, ca, nan, 0, &obj, err, errlen))
+		goto out;
+	if (pccf_verify(obj.p, (u32)obj.n, &lim, PCCF_CHECK, &cert_ar, &v, &e) ||
+	    host_install(&v.obj, &v.rel, &cert_hf, &e)) {
+		snprintf(err, errlen, "rejected: %s", e.msg);
+		goto out;
+	}
+	cert_code += v.obj.ncode;
+	cert_proof += v.obj.nproof;
+	cert_n++;
+	j->mem = cert_hf.map;
+	j->len = 0;
+	j->fn = (filter_fn)(void *)cert_hf.map;
+	rc = 0;
+out:
+	free(ca);
+	free(obj.p);
+	return rc;
 }
 
 /*
@@ -299,7 +355,7 @@ static void set_mode(struct bpf2x86_opts *o, int m, struct bpf2x86_stats *st)
 	memset(o, 0, sizeof(*o));
 	o->checked_mode = m == 1;
 	o->spec_mask = m == 2;
-	o->no_short = m == 3;
+	o->no_short = m == 3;	/* CERTIFIED: the default options */
 	o->stats = st;
 }
 
@@ -346,7 +402,14 @@ static long run_prog(const struct bpf_insn *prog, uint32_t n, int m,
 		free(an);
 		return 1;
 	}
-	if (jit_map(&j, &code)) {
+	if (m == CERTIFIED) {
+		if (cert_map(&j, &code, an, nan, err, sizeof(err))) {
+			printf("FAIL: %s [%s]: %s\n", label, mode_name[m], err);
+			free(code.p);
+			free(an);
+			return -1;
+		}
+	} else if (jit_map(&j, &code)) {
 		perror("jit mmap");
 		exit(1);
 	}
@@ -367,7 +430,10 @@ static long run_prog(const struct bpf_insn *prog, uint32_t n, int m,
 				       ps[i].wirelen, exp, got);
 		}
 	}
-	jit_unmap(&j);
+	if (m == CERTIFIED)
+		host_free(&cert_hf);
+	else
+		jit_unmap(&j);
 	if (label[0] == 'E') {	/* corpus expression: keep size stats */
 		struct sizes *s = &sizes[m];
 
@@ -932,6 +998,12 @@ int main(int argc, char **argv)
 	unit_tests();
 	corpus_tests(corpus);
 	random_tests(nrand);
+	if (cert_n)
+		printf("certified: %" PRIu64 " objects, code %" PRIu64 " bytes, "
+		       "proof %" PRIu64 " bytes (proof/code %.2f)\n", cert_n,
+		       cert_code, cert_proof,
+		       cert_code ? (double)cert_proof / cert_code : 0.0);
+	free(cert_ar.base);
 	printf("%u passed, %u failed\n", passed, failed);
 	return failed ? 1 : 0;
 }
