@@ -61,5 +61,13 @@ tcb: $(B)/pccf
 demo: $(B)/pccf
 	sh tools/demo.sh $(B)
 
+# The Linux module (kernel/module/) and its test under QEMU (issue 4).
+.PHONY: module qemu-test
+module: $(GEN_HDR)
+	$(MAKE) -C kernel/module B=$(abspath $(B))
+
+qemu-test: $(B)/pccf $(B)/libpccf.a
+	sh tools/qemu-test.sh $(B)
+
 clean:
 	rm -rf $(B)

@@ -63,6 +63,11 @@ int cli_write(const char *path, const void *p, size_t n);
 /* The subcommands. */
 int cmd_certify(int argc, char **argv);
 int cmd_compile(int argc, char **argv);
+int cmd_load(int argc, char **argv);
+int cmd_list(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
+int cmd_unload(int argc, char **argv);
+int cmd_capture(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_disasm(int argc, char **argv);

@@ -53,6 +53,23 @@ static const struct cli_cmd cmds[] = {
 	  "  --guard  run each packet twice, placed against an inaccessible\n"
 	  "           page at its end and at its start (likewise the scratch\n"
 	  "           memory): an out-of-bounds access kills the process\n" },
+	{ "load", cmd_load, "load F.pcc [-i IFACE]",
+	  "verify an object in the kernel (pccf.ko) and attach it",
+	  "The kernel verifies the object itself; a rejection prints the same\n"
+	  "text as 'pccf check' and the errno.  The filter stays loaded after\n"
+	  "the command exits (see 'pccf unload').  Without -i it runs on every\n"
+	  "interface.\n" },
+	{ "list", cmd_list, "list", "list the filters loaded in the kernel", "" },
+	{ "stats", cmd_stats, "stats [ID]",
+	  "print kernel filters' packets seen, accepted and dropped", "" },
+	{ "unload", cmd_unload, "unload ID", "detach and free a kernel filter", "" },
+	{ "capture", cmd_capture,
+	  "capture F.pcc -i IFACE [-c N] [-t SEC] [-w OUT.pcap]",
+	  "capture packets through a kernel filter",
+	  "  -c N    stop after N packets\n"
+	  "  -t SEC  stop after SEC seconds\n"
+	  "  -w OUT  write a pcap file (tcpdump -r reads it) instead of one\n"
+	  "          line a packet\n" },
 	{ "disasm", cmd_disasm, "disasm F.pcc",
 	  "disassemble an object's code",
 	  "Prints each instruction with its offset and bytes; relocated\n"

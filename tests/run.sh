@@ -50,7 +50,7 @@ run_suite() {
 	shift
 	echo "==== suite $name: $*"
 	t0=$(now_ns)
-	if [ ! -x "$1" ]; then
+	if ! command -v "$1" >/dev/null 2>&1; then
 		echo "run.sh: $1: missing or not executable"
 		rc=127
 	elif command -v timeout >/dev/null 2>&1; then
@@ -97,6 +97,26 @@ else
 		*) run_suite "asan/$n" "$a" ;;
 		esac
 	done
+fi
+
+# Shell suites drive the tool itself: the normal build, then the ASan one.
+for t in tests/test_*.sh; do
+	[ -f "$t" ] || continue
+	n=$(basename "$t" .sh)
+	nsuites=$((nsuites + 1))
+	run_suite "$n" sh "$t" "$B/pccf"
+	if [ "${SKIP_ASAN:-0}" != 1 ]; then
+		nsuites=$((nsuites + 1))
+		run_suite "asan/$n" sh "$t" "$B/asan/pccf"
+	fi
+done
+
+# The kernel module under QEMU (installs what it needs; about a minute).
+if [ "${SKIP_QEMU:-0}" = 1 ]; then
+	echo "run.sh: SKIP_QEMU=1: the QEMU kernel test is skipped (not for CI)"
+else
+	nsuites=$((nsuites + 1))
+	run_suite qemu-test sh tools/qemu-test.sh "$B"
 fi
 
 if [ $nsuites -eq 0 ]; then
