@@ -48,9 +48,10 @@ $(B)/libpccf.a: $(TCB_OBJ) $(APP_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
 $(B)/pccf: $(CLI_OBJ) $(B)/libpccf.a
-	$(CC) $(CFLAGS) -o $@ $(CLI_OBJ) $(B)/libpccf.a $(LIBS)
+	$(CC) $(CFLAGS) -o $@ $(CLI_OBJ) $(BENCH_LDLIBS) $(B)/libpccf.a $(LIBS)
 
 include tests/tests.mk
+include bench/bench.mk
 
 deps:
 	sh tools/deps.sh

@@ -53,6 +53,8 @@ static const struct cli_cmd cmds[] = {
 	  "  --guard  run each packet twice, placed against an inaccessible\n"
 	  "           page at its end and at its start (likewise the scratch\n"
 	  "           memory): an out-of-bounds access kills the process\n" },
+	{ "bench", cmd_bench, cmd_bench_synopsis, cmd_bench_summary,
+	  cmd_bench_help },
 	{ "load", cmd_load, "load F.pcc [-i IFACE]",
 	  "verify an object in the kernel (pccf.ko) and attach it",
 	  "The kernel verifies the object itself; a rejection prints the same\n"

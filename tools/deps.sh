@@ -11,16 +11,12 @@ set -eu
 PKGS="build-essential clang clang-format libpcap-dev libcunit1-dev
 libzydis-dev tcpdump gnuplot-nox python3"
 
-# ---- LATER ADDITIONS ------------------------------------------------------
-# Packages for parts that are not in the tree yet; move each into EXTRA_PKGS
-# when the part that needs it lands:
-#   coq                  coq/ soundness proofs and offline proof re-checking
-#   qemu-system-x86      the kernel-module test under QEMU (TCG)
-#   busybox-static       the initramfs of that test
-#   linux-headers-amd64  building kernel/pccf.ko against Debian's kernel
-#   rustc                the safe-Rust baseline filters in bpf-baseline/
+# The safe-Rust baseline (bpf-baseline/rust) uses the machine's rustc when
+# there is one, else Debian's.  The QEMU kernel test installs its own
+# packages (tools/deps-kernel.sh: qemu-system-x86, busybox-static,
+# linux-headers-amd64 and the matching kernel image, unpacked).
 EXTRA_PKGS=""
-# ---------------------------------------------------------------------------
+command -v rustc >/dev/null 2>&1 || EXTRA_PKGS="$EXTRA_PKGS rustc"
 
 # missing - print the packages of "$@" that dpkg does not report installed.
 missing() {

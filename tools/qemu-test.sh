@@ -55,7 +55,9 @@ log "kernel $KVER, headers $KDIR"
 for f in "$B/pccf" "$B/libpccf.a" "$B/gen/sig_table.h"; do
 	[ -f "$f" ] || die "$f missing: run 'make B=$B' first (make qemu-test does)"
 done
-if ! make -C "$ROOT/kernel/module" B="$B" KDIR="$KDIR" >"$W/kbuild.log" 2>&1; then
+# A clean make: not a sub-make of the caller's jobserver (its notices
+# would read as warnings below).
+if ! env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -C "$ROOT/kernel/module" B="$B" KDIR="$KDIR" >"$W/kbuild.log" 2>&1; then
 	cat "$W/kbuild.log" >&2
 	die "module build failed"
 fi
