@@ -62,6 +62,14 @@ tcb: $(B)/pccf
 demo: $(B)/pccf
 	sh tools/demo.sh $(B)
 
+# The per-expression CSV over the corpus (issue 3): build/corpus.csv.
+.PHONY: corpus-report
+$(B)/corpus-report: tools/corpus-report.c $(B)/libpccf.a $(GEN_HDR) $(wildcard include/pccf/*.h vcgen/*.h checker/*.h kernel/*.h filters/*.h)
+	$(CC) $(CFLAGS) $(APPFLAGS) -o $@ $< $(B)/libpccf.a $(LIBS)
+
+corpus-report: $(B)/corpus-report
+	$(B)/corpus-report -o $(B)/corpus.csv
+
 # The Linux module (kernel/module/) and its test under QEMU (issue 4).
 .PHONY: module qemu-test
 module: $(GEN_HDR)

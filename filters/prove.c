@@ -305,6 +305,11 @@ static struct pn *le_small(struct prover *p, lf_ref a, lf_ref b)
 	split(p->tab, b, &bb, &kb);
 	if (ba && ba == bb && ka <= kb && lf_bitmax(p->tab, ba) <= ~0ull - kb)
 		return rule("addk");
+	/* a masked index: (x & m) + k1 <= x + k2 */
+	if (ba && bb && lf_get(p->tab, ba)->kind == LF_AND &&
+	    lf_get(p->tab, ba)->a == bb && ka <= kb &&
+	    lf_bitmax(p->tab, bb) <= ~0ull - kb)
+		return rule("and_addk");
 	if (!bb && lf_bitmax(p->tab, a) <= kb)
 		return rule("bits_k");
 	return NULL;
