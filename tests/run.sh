@@ -85,19 +85,22 @@ done
 if [ "${SKIP_ASAN:-0}" = 1 ]; then
 	echo "run.sh: SKIP_ASAN=1: sanitizer suites skipped (not for CI)"
 else
-	# Every suite must also have its sanitizer build.
+	# Every suite must also have its sanitizer build.  Suites that read
+	# PCCF_QUICK run a smaller sample there.
+	PCCF_QUICK=1
+	export PCCF_QUICK
 	for t in "$B"/tests/test_*; do
 		[ -f "$t" ] || continue
 		case $t in *.o | *.d | *.dSYM) continue ;; esac
 		n=$(basename "$t")
 		a="$B/asan/tests/$n"
 		nsuites=$((nsuites + 1))
-		# PCCF_QUICK=1: suites that read it run a smaller sample
 		case $n in
 		test_zydis) run_suite "asan/$n" "$a" "$ASAN_ZYDIS_COUNT" ;;
-		*) PCCF_QUICK=1 run_suite "asan/$n" "$a" ;;
+		*) run_suite "asan/$n" "$a" ;;
 		esac
 	done
+	unset PCCF_QUICK
 fi
 
 # Shell suites drive the tool itself: the normal build, then the ASan one.
