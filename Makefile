@@ -70,6 +70,17 @@ $(B)/corpus-report: tools/corpus-report.c $(B)/libpccf.a $(GEN_HDR) $(wildcard i
 corpus-report: $(B)/corpus-report
 	$(B)/corpus-report -o $(B)/corpus.csv
 
+# Coq: soundness of every rule (coq/), offline re-checking of certificates.
+.PHONY: coq coq-check coq-suite
+coq: $(GEN_HDR)
+	sh tools/coq-check.sh build $(B)
+
+coq-check: coq
+	sh tools/coq-check.sh check $(V) $(B)
+
+coq-suite: $(B)/pccf coq
+	sh tools/coq-check.sh suite $(B)
+
 # The Linux module (kernel/module/) and its test under QEMU (issue 4).
 .PHONY: module qemu-test
 module: $(GEN_HDR)

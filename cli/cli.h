@@ -63,6 +63,7 @@ int cli_write(const char *path, const void *p, size_t n);
 /* The subcommands. */
 int cmd_certify(int argc, char **argv);
 int cmd_compile(int argc, char **argv);
+int cmd_export_coq(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 extern const char cmd_bench_synopsis[], cmd_bench_summary[], cmd_bench_help[];
 int cmd_load(int argc, char **argv);

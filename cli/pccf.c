@@ -80,6 +80,14 @@ static const struct cli_cmd cmds[] = {
 	  "print the verification condition of an object's code",
 	  "Shared or large subterms are printed first as definitions tN.\n" },
 	{ "proof", cmd_proof, "proof F.pcc", "print an object's proof", "" },
+	{ "export-coq", cmd_export_coq, "export-coq F.pcc -o F.v [--no-verify-proof]",
+	  "write an object's VC and proof as a Coq file (re-checked by Coq)",
+	  "The VC (recomputed from the code by the trusted generator) becomes a\n"
+	  "Coq proposition, shared subterms as definitions, and the LF proof a\n"
+	  "Coq proof term over the rule lemmas of coq/Rules.v, so Coq re-checks\n"
+	  "the certificate independently of the C checker:\n"
+	  "  make coq-check V=F.v\n"
+	  "  --no-verify-proof  export even if the C checker rejects the proof\n" },
 	{ "unpack", cmd_unpack, "unpack F.pcc DIR",
 	  "split an object into DIR/{header,code,reloc,annot,proof}.bin",
 	  "Only the header's lengths are used; nothing is checked.\n" },

@@ -115,6 +115,12 @@ for t in tests/test_*.sh; do
 	fi
 done
 
+# Coq: the rules' soundness proofs, and exported certificates re-checked.
+nsuites=$((nsuites + 1))
+run_suite coq-build sh tools/coq-check.sh build "$B"
+nsuites=$((nsuites + 1))
+run_suite coq-certificates sh tools/coq-check.sh suite "$B"
+
 # The kernel module under QEMU (installs what it needs; about a minute).
 if [ "${SKIP_QEMU:-0}" = 1 ]; then
 	echo "run.sh: SKIP_QEMU=1: the QEMU kernel test is skipped (not for CI)"

@@ -9,7 +9,7 @@ set -eu
 
 # What the build, the tests, the demo and the plots need today.
 PKGS="build-essential clang clang-format libpcap-dev libcunit1-dev
-libzydis-dev tcpdump gnuplot-nox python3"
+libzydis-dev tcpdump gnuplot-nox python3 coq"
 
 # The safe-Rust baseline (bpf-baseline/rust) uses the machine's rustc when
 # there is one, else Debian's.  The QEMU kernel test installs its own
