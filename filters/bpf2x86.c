@@ -12,7 +12,14 @@
  *             path from it needs anyway (ANT) and the largest any
  *             reachable load needs (MAXREQ)
  *   emit      one linear pass in BPF order, repeated until the rel8 /
- *             rel32 choice of every branch is stable
+ *             rel32 choice of every branch is stable; where an
+ *             instruction roots a qualifying region, that region is
+ *             emitted branch-free (cmov / or on reach registers, see
+ *             "Branch-free regions"), else instruction by instruction
+ *
+ * SFI mode (bpf2x86_opts.sfi_mode) emits the same code with every
+ * packet address masked into the caller's 2^SFI_SEG_BITS segment
+ * (pkt_load) and the scratch base masked to its 64-byte block.
  *
  * Semantics: those of libpcap 1.10.3's bpf_filter, measured on the
  * installed library where the C is undefined.  In particular:
@@ -119,6 +126,12 @@ struct ctx {
 	uint32_t ret0_off;	/* offset of the shared 'return 0' */
 	struct bpf2x86_annot *an;
 	uint32_t nan, capan;
+	/* branch-free regions */
+	uint32_t *rmark, *rpos;	/* DFS stamp, position in the region */
+	uint32_t stamp;
+	int8_t *rslot;		/* register holding an instruction's reach */
+	uint8_t *rgno;		/* 1: no branch-free region starts here */
+	int sfibase;		/* SFI: register with the segment base */
 };
 
 /* fail - format the message into 'err' and return -1. */
@@ -786,26 +799,53 @@ static void byteorder(struct ctx *c, int size, int reg)
 		emit_bswap32(c->code, reg);	/* bswap r32 */
 }
 
-/* load_abs - reg32 = the big-endian 'size' bytes at packet offset 'k'. */
-static void load_abs(struct ctx *c, int size, int reg, uint32_t k)
+/*
+ * pkt_load - reg32 = the 'size' bytes at [rdi + index + disp] as stored
+ * (network order), zero-extended; 'index' X86_NOREG for none.  In SFI
+ * mode the address goes through r10 and is forced into the segment:
+ * r10 = ((rdi + index + disp) & (2^SFI_SEG_BITS - 1)) | base.
+ */
+static void pkt_load(struct ctx *c, int size, int reg, int index, int32_t disp)
+{
+	struct buf *b = c->code;
+
+	if (!c->opt.sfi_mode) {
+		/* movzx reg, byte/word [rdi + index + disp] / mov reg, [...] */
+		emit_load(b, size, reg, R_PKT, index, disp);
+		return;
+	}
+	emit_lea64_idx(b, R_T1, R_PKT, index, disp); /* lea r10, [rdi+index+disp] */
+	emit_alu32_ri(b, EMIT_AND, R_T1, (1u << SFI_SEG_BITS) - 1); /* and r10d, mask */
+	if (c->sfibase == R_T0) {	/* r11 holds wirelen: rebuild the base */
+		emit_mov64_rr(b, R_T0, R_PKT);	/* mov r9, rdi */
+		emit_alu64_ri(b, EMIT_AND, R_T0,
+			      -(int32_t)(1u << SFI_SEG_BITS)); /* and r9, ~mask */
+	}
+	emit_alu64_rr(b, EMIT_OR, R_T1, c->sfibase);	/* or r10, base */
+	emit_load(b, size, reg, R_T1, X86_NOREG, 0);	/* movzx reg, [r10] */
+}
+
+/* load_abs - reg32 = the 'size' bytes at packet offset 'k', in host
+ * order unless 'raw' (then as stored, for a caller that compares
+ * against byte-swapped constants). */
+static void load_abs(struct ctx *c, int size, int reg, uint32_t k, int raw)
 {
 	if (k <= INT32_MAX) {
-		/* movzx reg, byte/word [rdi + k] / mov reg, [rdi + k] */
-		emit_load(c->code, size, reg, R_PKT, X86_NOREG, (int32_t)k);
+		pkt_load(c, size, reg, X86_NOREG, (int32_t)k);	/* [rdi + k] */
 	} else {
 		emit_mov32_ri(c->code, R_T1, k);	/* mov r10d, k */
-		/* movzx reg, byte/word [rdi + r10] / mov reg, [rdi + r10] */
-		emit_load(c->code, size, reg, R_PKT, R_T1, 0);
+		pkt_load(c, size, reg, R_T1, 0);	/* [rdi + r10] */
 	}
-	byteorder(c, size, reg);
+	if (!raw)
+		byteorder(c, size, reg);
 }
 
 /*
- * load_ind - eax = the big-endian 'size' bytes at packet offset X + k,
- * or return 0 when they are not all inside caplen.  fold_loads made
- * k + size <= 2^32 - 1.
+ * load_ind - eax = the 'size' bytes at packet offset X + k (host order
+ * unless 'raw'), or return 0 when they are not all inside caplen.
+ * fold_loads made k + size <= 2^32 - 1.
  */
-static void load_ind(struct ctx *c, int size, uint32_t k)
+static void load_ind(struct ctx *c, int size, uint32_t k, int raw)
 {
 	uint64_t end = (uint64_t)k + size;
 	struct buf *b = c->code;
@@ -818,7 +858,7 @@ static void load_ind(struct ctx *c, int size, uint32_t k)
 		branch(c, X86_CC_B, RET0);		/* jb ret0 */
 		emit_mov32_ri(b, R_T1, k);		/* mov r10d, k */
 		emit_alu64_rr(b, EMIT_ADD, R_T1, R_X);	/* add r10, r8 */
-		emit_load(b, size, R_A, R_PKT, R_T1, 0); /* [rdi + r10] */
+		pkt_load(c, size, R_A, R_T1, 0);	/* [rdi + r10] */
 	} else if (c->opt.spec_mask) {
 		emit_lea64(b, R_T0, R_X, (int32_t)end);	/* lea r9, [r8+k+n] */
 		emit_alu64_rr(b, EMIT_CMP, R_CAP, R_T0); /* cmp rsi, r9 */
@@ -826,15 +866,16 @@ static void load_ind(struct ctx *c, int size, uint32_t k)
 		emit_lea64(b, R_T1, R_X, (int32_t)k);	/* lea r10, [r8+k] */
 		emit_mov32_ri(b, R_T0, 0);		/* mov r9d, 0 */
 		emit_cmov64_rr(b, X86_CC_B, R_T1, R_T0); /* cmovb r10, r9 */
-		emit_load(b, size, R_A, R_PKT, R_T1, 0); /* [rdi + r10] */
+		pkt_load(c, size, R_A, R_T1, 0);	/* [rdi + r10] */
 	} else {
 		emit_lea64(b, R_T1, R_X, (int32_t)end);	/* lea r10, [r8+k+n] */
 		emit_alu64_rr(b, EMIT_CMP, R_CAP, R_T1); /* cmp rsi, r10 */
 		branch(c, X86_CC_B, RET0);		/* jb ret0 */
 		/* movzx eax, byte/word [rdi + r8 + k] / mov eax, [...] */
-		emit_load(b, size, R_A, R_PKT, R_X, (int32_t)k);
+		pkt_load(c, size, R_A, R_X, (int32_t)k);
 	}
-	byteorder(c, size, R_A);
+	if (!raw)
+		byteorder(c, size, R_A);
 }
 
 /* ilog2 - log2 of 'k' when it is a power of two, else -1. */
@@ -986,16 +1027,16 @@ static void emit_insn(struct ctx *c, uint32_t i)
 	case BPF_LD | BPF_H | BPF_ABS:
 	case BPF_LD | BPF_B | BPF_ABS:
 		check_abs(c, i, req(q));
-		load_abs(c, (int)ldsize(q->code), R_A, q->k);
+		load_abs(c, (int)ldsize(q->code), R_A, q->k, 0);
 		break;
 	case BPF_LD | BPF_W | BPF_IND:
 	case BPF_LD | BPF_H | BPF_IND:
 	case BPF_LD | BPF_B | BPF_IND:
-		load_ind(c, (int)ldsize(q->code), q->k);
+		load_ind(c, (int)ldsize(q->code), q->k, 0);
 		break;
 	case BPF_LDX | BPF_MSH | BPF_B:
 		check_abs(c, i, req(q));
-		load_abs(c, 1, R_X, q->k);	/* movzx r8d, byte [rdi + k] */
+		load_abs(c, 1, R_X, q->k, 0);	/* movzx r8d, byte [rdi + k] */
 		emit_alu32_ri(b, EMIT_AND, R_X, 15);	/* and r8d, 15 */
 		emit_shift32_ri(b, EMIT_SHL, R_X, 2);	/* shl r8d, 2 */
 		break;
@@ -1046,6 +1087,564 @@ static void emit_insn(struct ctx *c, uint32_t i)
 	}
 }
 
+/* ---------------------------------------------------------------- */
+/* Branch-free regions                                               */
+
+/*
+ * A region is every instruction reachable from a root r.  When all of
+ * them are loads, ALU ops and comparisons of A or X with K or X, every
+ * return is 'ret #0' or 'ret #S' for one S != 0, and the region's
+ * constant-offset loads need at most max(known, ANT(r)), the region is
+ * emitted without data-dependent branches:
+ *
+ *  - one 'cmp rsi, K; jb ret0' at r (exact: K <= ANT(r)), then every
+ *    instruction once, in BPF order, on the real eax / r8d;
+ *  - each instruction n has a reach register holding S when the path
+ *    of the packet goes through n, else 0: r's holds S; a comparison
+ *    splits its reach with cmovcc into the two successors' registers
+ *    (a successor 'ret #0' just drops it: one cmov); joins OR them;
+ *  - the result is the reach of the 'ret #S' block: 'mov eax, R; ret'.
+ *
+ * That equals the branchy run because every value an instruction reads
+ * comes from one definition on every path into it, and that definition
+ * is the last write of the register before it in BPF order (checked
+ * below), so the straight-line value equals the path value on every
+ * path through the instruction.  Loads off the packet's path are in
+ * bounds by the one check.  An X+k load keeps its own 'jb ret0' check;
+ * that is exact only when every path to 'ret #S' passes through it
+ * (then a failing check means a failing load or a path returning 0),
+ * which is required.  Loads are left in network order where only
+ * and/or/xor and jeq/jset use them, compared against byte-swapped
+ * constants.
+ */
+#define RG_MAXN 48	/* instructions (not returns) in a region */
+#ifndef RG_MAXJ
+#define RG_MAXJ 16	/* conditional jumps in a region */
+#endif
+/* An X+k load needing more than X + RG_GATE bytes fails on many short
+ * packets; its check would then be a data-dependent branch taken by
+ * packets the branchy code never brought there.  Such loads are gated
+ * by one branch on their reach first (taken exactly when the branchy
+ * code would have left earlier), which keeps the check predictable. */
+#define RG_GATE 40
+#define DEF_ENTRY (UINT32_MAX - 1)	/* defined before the region */
+#define DEF_MANY UINT32_MAX		/* different on different paths */
+#define T_DROP (-2)			/* successor: 'ret #0' */
+#define T_ACC (-1)			/* successor: 'ret #S' */
+
+struct region {
+	uint32_t node[RG_MAXN];	/* non-return instructions, BPF order */
+	uint32_t nn, nj;
+	uint32_t s;		/* the one nonzero return value */
+	uint64_t req;		/* caplen the constant loads need */
+	int uses_x, has_ind;
+};
+
+/* rg_op_ok - true for the instructions a region may contain. */
+static int rg_op_ok(const struct ins *q)
+{
+	uint16_t op = BPF_OP(q->code);
+
+	switch (q->code) {
+	case BPF_LD | BPF_W | BPF_ABS:
+	case BPF_LD | BPF_H | BPF_ABS:
+	case BPF_LD | BPF_B | BPF_ABS:
+	case BPF_LDX | BPF_MSH | BPF_B:
+		return q->k <= INT32_MAX;
+	case BPF_LD | BPF_W | BPF_IND:
+	case BPF_LD | BPF_H | BPF_IND:
+	case BPF_LD | BPF_B | BPF_IND:
+		return q->k <= INT32_MAX - 4;
+	case BPF_LD | BPF_IMM:
+	case BPF_LDX | BPF_IMM:
+	case BPF_MISC | BPF_TAX:
+	case BPF_MISC | BPF_TXA:
+	case BPF_ALU | BPF_NEG:
+	case BPF_JMP | BPF_JA:
+		return 1;
+	}
+	if (BPF_CLASS(q->code) == BPF_JMP)
+		return 1;
+	if (BPF_CLASS(q->code) != BPF_ALU)
+		return 0;
+	if (BPF_SRC(q->code) == BPF_X)
+		return op == BPF_ADD || op == BPF_SUB || op == BPF_AND ||
+		       op == BPF_OR || op == BPF_XOR || op == BPF_MUL;
+	return (op != BPF_DIV && op != BPF_MOD) || ilog2(q->k) >= 0;
+}
+
+/* rg_succ - successor 'j' (0 or 1) of 'q' at 'i' as an instruction,
+ * or -1 for none. */
+static int64_t rg_succ(const struct ins *q, uint32_t i, int j)
+{
+	if (BPF_CLASS(q->code) == BPF_RET)
+		return -1;
+	if (BPF_CLASS(q->code) != BPF_JMP)
+		return j == 0 ? (int64_t)i + 1 : -1;
+	if (q->code == (BPF_JMP | BPF_JA))
+		return j == 0 ? (int64_t)q->jt : -1;
+	return j == 0 ? (int64_t)q->jt : (int64_t)q->jf;
+}
+
+/* rg_collect - the region's instructions from 'r' in BPF order; 0, or
+ * -1 when it is too big or holds something a region may not. */
+static int rg_collect(struct ctx *c, uint32_t r, struct region *g)
+{
+	uint32_t stack[2 * RG_MAXN + 2], ns = 0, a, b;
+	int j;
+
+	memset(g, 0, sizeof(*g));
+	c->stamp++;
+	c->rmark[r] = c->stamp;
+	stack[ns++] = r;
+	while (ns > 0) {
+		uint32_t i = stack[--ns];
+		const struct ins *q = &c->p[i];
+
+		if (BPF_CLASS(q->code) == BPF_RET) {
+			if (q->code != (BPF_RET | BPF_K) ||
+			    (q->k && g->s && q->k != g->s))
+				return -1;
+			if (q->k)
+				g->s = q->k;
+			continue;
+		}
+		if (!rg_op_ok(q) || g->nn == RG_MAXN)
+			return -1;
+		g->node[g->nn++] = i;
+		for (j = 0; j < 2; j++) {
+			int64_t t = rg_succ(q, i, j);
+
+			if (t < 0 || c->rmark[t] == c->stamp)
+				continue;
+			c->rmark[t] = c->stamp;
+			stack[ns++] = (uint32_t)t;
+		}
+	}
+	for (a = 1; a < g->nn; a++)	/* insertion sort: BPF order */
+		for (b = a; b > 0 && g->node[b - 1] > g->node[b]; b--) {
+			uint32_t t = g->node[b];
+
+			g->node[b] = g->node[b - 1];
+			g->node[b - 1] = t;
+		}
+	for (a = 0; a < g->nn; a++)
+		c->rpos[g->node[a]] = a;
+	return 0;
+}
+
+/* rg_kind - where an edge into 't' goes: T_DROP, T_ACC, or a region
+ * position. */
+static int rg_kind(const struct ctx *c, const struct region *g, uint32_t t)
+{
+	const struct ins *q = &c->p[t];
+
+	(void)g;
+	if (BPF_CLASS(q->code) == BPF_RET)
+		return q->k ? T_ACC : T_DROP;
+	return (int)c->rpos[t];
+}
+
+/* rg_defs - true when every A and X read in the region comes from one
+ * definition on all paths, which is also the last one before it in
+ * BPF order. */
+static int rg_defs(struct ctx *c, struct region *g)
+{
+	uint32_t adef[RG_MAXN], xdef[RG_MAXN], lasta = DEF_ENTRY,
+		 lastx = DEF_ENTRY, p;
+	int j;
+
+	for (p = 0; p < g->nn; p++)
+		adef[p] = xdef[p] = p ? DEF_MANY - 2 : DEF_ENTRY; /* unset */
+	for (p = 0; p < g->nn; p++) {
+		uint32_t i = g->node[p];
+		const struct ins *q = &c->p[i];
+		uint32_t rd = reads(q), wr = writes(q), ao, xo;
+
+		if (q->code == (BPF_JMP | BPF_JA))
+			rd = wr = 0;
+		if ((rd | wr) & D_X)
+			g->uses_x = 1;
+		if ((rd & D_A) && adef[p] != lasta)
+			return 0;
+		if ((rd & D_X) && xdef[p] != lastx)
+			return 0;
+		ao = (wr & D_A) ? i : adef[p];
+		xo = (wr & D_X) ? i : xdef[p];
+		if (wr & D_A)
+			lasta = i;
+		if (wr & D_X)
+			lastx = i;
+		for (j = 0; j < 2; j++) {
+			int64_t t = rg_succ(q, i, j);
+			int k;
+
+			if (t < 0 || (k = rg_kind(c, g, (uint32_t)t)) < 0)
+				continue;
+			adef[k] = adef[k] == DEF_MANY - 2 || adef[k] == ao
+					  ? ao : DEF_MANY;
+			xdef[k] = xdef[k] == DEF_MANY - 2 || xdef[k] == xo
+					  ? xo : DEF_MANY;
+		}
+	}
+	return 1;
+}
+
+/* rg_mustpass - true when every path from the root to 'ret #S' passes
+ * through region position 'm'. */
+static int rg_mustpass(struct ctx *c, const struct region *g, uint32_t m)
+{
+	uint8_t on[RG_MAXN];
+	uint32_t p;
+	int j;
+
+	memset(on, 0, sizeof(on));
+	on[0] = 1;
+	for (p = 0; p < g->nn; p++) {
+		uint32_t i = g->node[p];
+
+		if (!on[p] || p == m)
+			continue;
+		for (j = 0; j < 2; j++) {
+			int64_t t = rg_succ(&c->p[i], i, j);
+			int k;
+
+			if (t < 0)
+				continue;
+			k = rg_kind(c, g, (uint32_t)t);
+			if (k == T_ACC)
+				return 0;
+			if (k >= 0)
+				on[k] = 1;
+		}
+	}
+	return 1;
+}
+
+/* rg_find - the region rooted at 'r' if it qualifies (statically). */
+static int rg_find(struct ctx *c, uint32_t r, struct region *g)
+{
+	uint32_t p;
+
+	if (rg_collect(c, r, g) < 0 || g->s == 0 || g->node[0] != r)
+		return -1;
+	for (p = 0; p < g->nn; p++) {
+		const struct ins *q = &c->p[g->node[p]];
+
+		if (BPF_CLASS(q->code) == BPF_JMP && q->code != (BPF_JMP | BPF_JA))
+			g->nj++;
+		if (BPF_CLASS(q->code) == BPF_LD && BPF_MODE(q->code) == BPF_IND) {
+			g->has_ind = 1;
+			if (!rg_mustpass(c, g, p))
+				return -1;
+		}
+		if (req(q) > g->req)
+			g->req = req(q);
+	}
+	if (g->nj == 0 || g->nj > RG_MAXJ || !rg_defs(c, g))
+		return -1;
+	return 0;
+}
+
+/* Register state of one region emission. */
+struct rgregs {
+	uint32_t freeset;	/* bit r: register r is free */
+	int acc;		/* reach of 'ret #S', or -1 */
+	int sw;			/* eax holds A byte-swapped: 0, 2 or 4 */
+};
+
+/* rg_alloc - a free register, or -1. */
+static int rg_alloc(struct rgregs *s)
+{
+	int r;
+
+	for (r = 0; r < 16; r++)
+		if (s->freeset & (1u << r)) {
+			s->freeset &= ~(1u << r);
+			return r;
+		}
+	return -1;
+}
+
+/* rg_slot - the register holding the reach of target 'k' so far, or -1. */
+static int rg_slot(const struct ctx *c, const struct region *g,
+		   const struct rgregs *s, int k)
+{
+	if (k == T_ACC)
+		return s->acc;
+	return k >= 0 ? c->rslot[g->node[k]] : -1;
+}
+
+/* rg_deliver - add the reach in 'reg' to target 'k' (T_DROP, T_ACC or a
+ * position); frees or hands over 'reg'. */
+static void rg_deliver(struct ctx *c, const struct region *g,
+		       struct rgregs *s, int reg, int k)
+{
+	int8_t *dst = k == T_ACC ? NULL : k >= 0 ? &c->rslot[g->node[k]] : NULL;
+	int cur = k == T_ACC ? s->acc : dst ? *dst : -1;
+
+	if (k == T_DROP) {
+		s->freeset |= 1u << reg;
+		return;
+	}
+	if (cur < 0) {
+		if (dst)
+			*dst = (int8_t)reg;
+		else
+			s->acc = reg;
+		return;
+	}
+	emit_alu32_rr(c->code, EMIT_OR, cur, reg);	/* or cur, reg */
+	s->freeset |= 1u << reg;
+}
+
+/* bswap16 / bswap32 - byte-swapped constants. */
+static uint32_t bswap16(uint32_t k)
+{
+	return (k & 0xff) << 8 | (k >> 8 & 0xff);
+}
+
+static uint32_t bswap32(uint32_t k)
+{
+	return k >> 24 | (k >> 8 & 0xff00) | (k << 8 & 0xff0000) | k << 24;
+}
+
+/* rg_swapk - 'k' in eax's current byte order for a bitwise op or an
+ * equality test, or 0 with '*ok' clear when that cannot be done. */
+static uint32_t rg_swapk(const struct rgregs *s, uint16_t op, uint32_t k,
+			 int *ok)
+{
+	*ok = 1;
+	if (s->sw == 4)
+		return bswap32(k);
+	if (s->sw == 2) {
+		if (op == BPF_AND || op == BPF_JSET)
+			return bswap16(k & 0xffff);
+		if (k <= 0xffff)
+			return bswap16(k);
+		*ok = 0;
+	}
+	return k;
+}
+
+/* rg_host - put A back in host order. */
+static void rg_host(struct ctx *c, struct rgregs *s)
+{
+	if (s->sw)
+		byteorder(c, s->sw, R_A);
+	s->sw = 0;
+}
+
+/* rg_compare - set the flags for conditional jump 'q'; returns the
+ * condition code that means 'taken'. */
+static int rg_compare(struct ctx *c, struct rgregs *s, const struct ins *q)
+{
+	uint16_t op = BPF_OP(q->code);
+	uint32_t k = q->k;
+	int ok = 0;
+
+	if (BPF_SRC(q->code) == BPF_X ||
+	    (op != BPF_JEQ && op != BPF_JSET))
+		rg_host(c, s);
+	else
+		k = rg_swapk(s, op, k, &ok);
+	if (!ok && s->sw) {
+		rg_host(c, s);
+		k = q->k;
+	}
+	if (op == BPF_JSET) {
+		if (BPF_SRC(q->code) == BPF_X)
+			emit_test32_rr(c->code, R_A, R_X);	/* test eax, r8d */
+		else
+			emit_test32_ri(c->code, R_A, k);	/* test eax, k */
+		return X86_CC_NE;
+	}
+	if (BPF_SRC(q->code) == BPF_X)
+		emit_alu32_rr(c->code, EMIT_CMP, R_A, R_X);	/* cmp eax, r8d */
+	else if (k == 0)
+		emit_test32_rr(c->code, R_A, R_A);		/* test eax, eax */
+	else
+		emit_alu32_ri(c->code, EMIT_CMP, R_A, k);	/* cmp eax, k */
+	return op == BPF_JEQ ? X86_CC_E : op == BPF_JGT ? X86_CC_A : X86_CC_AE;
+}
+
+/* rg_op - the code of non-jump region instruction 'q'. */
+static void rg_op(struct ctx *c, struct rgregs *s, uint32_t i)
+{
+	const struct ins *q = &c->p[i];
+	uint16_t op = BPF_OP(q->code);
+	int sz = (int)ldsize(q->code), ok;
+	uint32_t k;
+
+	switch (q->code) {
+	case BPF_LD | BPF_W | BPF_ABS:
+	case BPF_LD | BPF_H | BPF_ABS:
+	case BPF_LD | BPF_B | BPF_ABS:
+		load_abs(c, sz, R_A, q->k, 1);	/* network order */
+		s->sw = sz > 1 ? sz : 0;
+		return;
+	case BPF_LD | BPF_W | BPF_IND:
+	case BPF_LD | BPF_H | BPF_IND:
+	case BPF_LD | BPF_B | BPF_IND:
+		if (q->k + sz > RG_GATE && c->rslot[i] >= 0) {
+			/* test reach, reach; jz ret0: a packet whose path
+			 * misses this must-pass load returns 0 anyway */
+			emit_test32_rr(c->code, c->rslot[i], c->rslot[i]);
+			branch(c, X86_CC_E, RET0);
+		}
+		load_ind(c, sz, q->k, 1);
+		s->sw = sz > 1 ? sz : 0;
+		return;
+	case BPF_MISC | BPF_TAX:
+		rg_host(c, s);
+		break;
+	case BPF_LD | BPF_IMM:
+	case BPF_MISC | BPF_TXA:
+		s->sw = 0;
+		break;
+	}
+	if (BPF_CLASS(q->code) == BPF_ALU) {
+		if (BPF_SRC(q->code) == BPF_K && s->sw &&
+		    (op == BPF_AND || op == BPF_OR || op == BPF_XOR)) {
+			k = rg_swapk(s, op, q->k, &ok);
+			if (ok) {
+				emit_alu32_ri(c->code, (enum emit_alu)(op == BPF_AND
+					? EMIT_AND : op == BPF_OR ? EMIT_OR : EMIT_XOR),
+					R_A, k);	/* and/or/xor eax, swapped k */
+				return;
+			}
+		}
+		rg_host(c, s);
+	}
+	emit_insn(c, i);
+}
+
+/* rg_emit - the branch-free code of region 'g' rooted at 'r'; -1 when
+ * registers run out or the bound does not hold (nothing to keep). */
+static int rg_emit(struct ctx *c, uint32_t r, const struct region *g)
+{
+	static const int pool[] = { X86_RDX, X86_RCX, R_WL2, R_T0, R_T1, R_X };
+	struct buf *b = c->code;
+	struct rgregs s;
+	uint32_t p;
+	int z, r0;
+	size_t j;
+
+	if (g->req > c->known && g->req > c->ant[r])
+		return -1;
+	memset(&s, 0, sizeof(s));
+	s.acc = -1;
+	for (j = 0; j < sizeof(pool) / sizeof(pool[0]); j++)
+		s.freeset |= 1u << pool[j];
+	if (g->uses_x)
+		s.freeset &= ~(1u << R_X);
+	if (g->has_ind || c->opt.sfi_mode)	/* X+k bounds, SFI addresses */
+		s.freeset &= ~(1u << R_T1);
+	if ((g->has_ind && c->opt.spec_mask) ||
+	    (c->opt.sfi_mode && c->sfibase == R_T0))
+		s.freeset &= ~(1u << R_T0);
+	if (c->opt.sfi_mode)
+		s.freeset &= ~(1u << c->sfibase);
+	if (g->req > c->known) {
+		emit_cmp64_ri(b, R_CAP, (int32_t)g->req);	/* cmp rsi, req */
+		branch(c, X86_CC_B, RET0);			/* jb ret0 */
+		c->st.checks++;
+		c->known = g->req;
+	}
+	z = rg_alloc(&s);
+	r0 = rg_alloc(&s);
+	if (z < 0 || r0 < 0)
+		return -1;
+	emit_zero32(b, z);				/* xor z, z */
+	emit_mov32_ri(b, r0, g->s);			/* mov r0, S */
+	for (p = 0; p < g->nn; p++)
+		c->rslot[g->node[p]] = -1;
+	c->rslot[r] = (int8_t)r0;
+	for (p = 0; p < g->nn; p++) {
+		uint32_t i = g->node[p];
+		const struct ins *q = &c->p[i];
+		int rr = c->rslot[i], cc, t, f, rt, cur;
+
+		if (q->code == (BPF_JMP | BPF_JA) || BPF_CLASS(q->code) != BPF_JMP) {
+			if (q->code != (BPF_JMP | BPF_JA))
+				rg_op(c, &s, i);
+			if (rr >= 0)
+				rg_deliver(c, g, &s, rr,
+					   rg_kind(c, g, (uint32_t)rg_succ(q, i, 0)));
+			continue;
+		}
+		cc = rg_compare(c, &s, q);
+		if (rr < 0)
+			continue;
+		t = rg_kind(c, g, q->jt);
+		f = rg_kind(c, g, q->jf);
+		if (t == T_DROP && f == T_DROP) {
+			rg_deliver(c, g, &s, rr, T_DROP);
+		} else if (t == T_DROP || f == T_DROP) {
+			/* cmovcc rr, z: drop the reach on the 'ret #0' side */
+			emit_cmov32_rr(b, (enum x86_cc)(t == T_DROP ? cc : cc ^ 1),
+				       rr, z);
+			rg_deliver(c, g, &s, rr, t == T_DROP ? f : t);
+		} else if ((cur = rg_slot(c, g, &s, t)) >= 0) {
+			/* reaches are exclusive (one path), so tgt | rr is
+			 * tgt + rr, which lea computes without flags */
+			if ((rt = rg_alloc(&s)) < 0)
+				return -1;
+			emit_lea64_idx(b, rt, cur, rr, 0); /* lea rt, [tgt + rr] */
+			emit_cmov32_rr(b, (enum x86_cc)cc, cur, rt); /* cmovcc tgt, rt */
+			emit_cmov32_rr(b, (enum x86_cc)cc, rr, z);  /* cmovcc rr, z */
+			s.freeset |= 1u << rt;
+			rg_deliver(c, g, &s, rr, f);
+		} else {
+			if ((rt = rg_alloc(&s)) < 0)
+				return -1;
+			emit_mov32_ri(b, rt, 0);		/* mov rt, 0 */
+			emit_cmov32_rr(b, (enum x86_cc)cc, rt, rr); /* cmovcc rt, rr */
+			emit_cmov32_rr(b, (enum x86_cc)cc, rr, z);  /* cmovcc rr, z */
+			rg_deliver(c, g, &s, rt, t);
+			rg_deliver(c, g, &s, rr, f);
+		}
+	}
+	if (s.acc < 0)
+		emit_zero32(b, R_A);			/* xor eax, eax */
+	else
+		emit_mov32_rr(b, R_A, s.acc);		/* mov eax, acc */
+	emit_ret(b);					/* ret */
+	return 0;
+}
+
+/* region - emit instruction 'i' and everything after it branch-free
+ * when it roots a region; returns 1 if it did (and emitted), else 0
+ * with nothing emitted. */
+static int region(struct ctx *c, uint32_t i)
+{
+	struct region g;
+	size_t n0 = c->code->n;
+	uint32_t njf0 = c->njf, checks0 = c->st.checks;
+	uint32_t ind0 = c->st.ind_checks;
+	int used0 = c->ret0_used;
+	uint64_t known0 = c->known;
+
+	if (c->opt.checked_mode || c->rgno[i] ||
+	    BPF_CLASS(c->p[i].code) == BPF_RET)
+		return 0;
+	if (rg_find(c, i, &g) < 0) {
+		c->rgno[i] = 1;
+		return 0;
+	}
+	if (rg_emit(c, i, &g) == 0) {
+		c->st.regions++;
+		return 1;
+	}
+	c->code->n = n0;		/* undo: emit it the branchy way */
+	c->njf = njf0;
+	c->st.checks = checks0;
+	c->st.ind_checks = ind0;
+	c->ret0_used = used0;
+	c->known = known0;
+	return 0;
+}
+
 /* prologue - move wirelen out of rdx if needed; zero what is read unset. */
 static void prologue(struct ctx *c)
 {
@@ -1053,6 +1652,15 @@ static void prologue(struct ctx *c)
 
 	if (c->wl == R_WL2)
 		emit_mov64_rr(c->code, R_WL2, X86_RDX);	/* mov r11, rdx */
+	if (c->opt.sfi_mode) {
+		if (c->sfibase == R_WL2) {
+			emit_mov64_rr(c->code, R_WL2, R_PKT);	/* mov r11, rdi */
+			/* and r11, ~(2^SFI_SEG_BITS - 1): the segment base */
+			emit_alu64_ri(c->code, EMIT_AND, R_WL2,
+				      -(int32_t)(1u << SFI_SEG_BITS));
+		}
+		emit_alu64_ri(c->code, EMIT_AND, R_MEM, -64);	/* and rcx, -64 */
+	}
 	if (c->init & D_A)
 		emit_zero32(c->code, R_A);		/* xor eax, eax */
 	if (c->init & D_X)
@@ -1123,7 +1731,7 @@ static int pass(struct ctx *c)
 	c->code->n = c->base;
 	c->njf = c->nan = 0;
 	c->ret0_used = 0;
-	c->st.checks = c->st.ind_checks = 0;
+	c->st.checks = c->st.ind_checks = c->st.regions = 0;
 	memset(c->xpred, 0, c->n * sizeof(*c->xpred));
 	for (i = 0; i < c->n; i++)
 		c->known_in[i] = NOBOUND;
@@ -1134,6 +1742,8 @@ static int pass(struct ctx *c)
 		if (i != 0 && !c->xpred[i])
 			continue;
 		enter(c, i);
+		if (region(c, i))
+			continue;
 		if (q->code == (BPF_RET | BPF_K))
 			emit_retk(c, q->k);
 		else if (q->code == (BPF_RET | BPF_A))
@@ -1224,6 +1834,10 @@ static void setup(struct ctx *c, const struct bpf_insn *prog, uint32_t n)
 	c->off = xcalloc(n, sizeof(*c->off));
 	c->xpred = xcalloc(n, sizeof(*c->xpred));
 	c->known_in = xcalloc(n, sizeof(*c->known_in));
+	c->rmark = xcalloc(n, sizeof(*c->rmark));
+	c->rpos = xcalloc(n, sizeof(*c->rpos));
+	c->rslot = xcalloc(n, sizeof(*c->rslot));
+	c->rgno = xcalloc(n, 1);
 }
 
 /* teardown - free what setup and the passes allocated. */
@@ -1237,6 +1851,10 @@ static void teardown(struct ctx *c)
 	free(c->off);
 	free(c->xpred);
 	free(c->known_in);
+	free(c->rmark);
+	free(c->rpos);
+	free(c->rslot);
+	free(c->rgno);
 	free(c->jf);
 	free(c->shortj);
 	free(c->an);
@@ -1258,8 +1876,6 @@ int bpf2x86(const struct bpf_insn *prog, uint32_t n,
 	memset(&c, 0, sizeof(c));
 	if (opt)
 		c.opt = *opt;
-	if (c.opt.sfi_mode)
-		return fail(err, errlen, "bpf2x86: SFI mode is not implemented");
 	setup(&c, prog, n);
 	c.st.bpf_insns = n;
 	fold_loads(&c);
@@ -1268,6 +1884,7 @@ int bpf2x86(const struct bpf_insn *prog, uint32_t n,
 	thread_jumps(&c);
 	analyse(&c);
 	c.wl = needs_r11(&c) ? R_WL2 : X86_RDX;
+	c.sfibase = c.wl == R_WL2 ? R_T0 : R_WL2;
 	c.code = code;
 	c.base = code->n;
 	rc = emit_all(&c, err, errlen);

@@ -26,6 +26,10 @@
 #include <pcap/bpf.h>
 #include "prove.h"
 
+/* SFI mode's sandbox: segments of 2^SFI_SEG_BITS bytes, aligned to
+ * their size (see bpf2x86_opts.sfi_mode). */
+#define SFI_SEG_BITS 28
+
 /* The largest program bpf2x86 accepts, in BPF instructions. */
 #define BPF2X86_MAXINSNS (1u << 20)
 
@@ -37,6 +41,7 @@ struct bpf2x86_stats {
 	uint32_t ind_checks;	/* variable-offset (X+k) checks emitted */
 	uint32_t folded;	/* instructions rewritten by constant folding */
 	uint32_t short_jumps, long_jumps;
+	uint32_t regions;	/* parts emitted branch-free */
 };
 
 struct bpf2x86_opts {
@@ -49,7 +54,18 @@ struct bpf2x86_opts {
 	 * right before every packet access, no coalescing, no
 	 * annotations needed. */
 	int checked_mode;
-	/* SFI baseline: not implemented yet; bpf2x86 fails when set. */
+	/* The SFI baseline (MiSFIT / Wahbe et al. style), for the
+	 * benchmark: the default mode's code, all its own bounds checks
+	 * kept (so results are identical), and in addition every packet
+	 * address is forced into the caller's sandbox segment before the
+	 * access: ea' = (ea & (2^SFI_SEG_BITS - 1)) | (pkt & ~(2^SFI_SEG_BITS
+	 * - 1)), the segment base computed once at entry into r11 (or
+	 * recomputed into r9 per access when r11 holds wirelen), and the
+	 * scratch base forced to its 64-byte block (rcx &= -64; the M[k]
+	 * offsets are constants < 64).  Caller contract: the packet lies
+	 * wholly inside one 2^SFI_SEG_BITS-aligned segment (then every
+	 * mask is a no-op on in-bounds addresses) and 'mem' is 64-byte
+	 * aligned.  The code is not meant to be certified. */
 	int sfi_mode;
 	/* Disable rel8 branches (every branch rel32). */
 	int no_short;

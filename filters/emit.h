@@ -287,6 +287,31 @@ static inline void emit_lea64(struct buf *b, int dst, int base, int32_t disp)
 	emit_modrm_mem(b, dst, base, X86_NOREG, disp);
 }
 
+/* emit_lea64_idx - lea dst, [base + index + disp] (index X86_NOREG: none). */
+static inline void emit_lea64_idx(struct buf *b, int dst, int base, int index,
+				  int32_t disp)
+{
+	emit_rex_mem(b, 1, dst, base, index);
+	buf_byte(b, 0x8d);		/* lea r64, m */
+	emit_modrm_mem(b, dst, base, index, disp);
+}
+
+/* emit_alu64_ri - op reg, imm (64-bit; imm sign-extended from 32 bits). */
+static inline void emit_alu64_ri(struct buf *b, enum emit_alu op, int reg,
+				 int32_t imm)
+{
+	emit_rex(b, 1, 0, 0, reg);
+	if (emit_fits8(imm)) {
+		buf_byte(b, 0x83);	/* op r/m64, imm8 */
+		emit_modrm_rr(b, op, reg);
+		buf_byte(b, (uint8_t)imm);
+	} else {
+		buf_byte(b, 0x81);	/* op r/m64, imm32 */
+		emit_modrm_rr(b, op, reg);
+		buf_u32(b, (uint32_t)imm);
+	}
+}
+
 /*
  * emit_load - dst32 = the 'size'-byte word at [base + index + disp],
  * zero-extended: movzx dst, byte/word [...] or mov dst, dword [...].
