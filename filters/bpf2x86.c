@@ -863,10 +863,13 @@ static void load_ind(struct ctx *c, int size, uint32_t k, int raw)
 		emit_lea64(b, R_T0, R_X, (int32_t)end);	/* lea r9, [r8+k+n] */
 		emit_alu64_rr(b, EMIT_CMP, R_CAP, R_T0); /* cmp rsi, r9 */
 		branch(c, X86_CC_B, RET0);		/* jb ret0 */
-		emit_lea64(b, R_T1, R_X, (int32_t)k);	/* lea r10, [r8+k] */
+		/* Mask the index X itself: a mispredicted check loads from
+		 * [rdi + k].  The proof needs no path fact: (X & m) + k + n
+		 * <= X + k + n (rule and_addk), which the check bounds. */
+		emit_mov64_rr(b, R_T1, R_X);		/* mov r10, r8 */
 		emit_mov32_ri(b, R_T0, 0);		/* mov r9d, 0 */
 		emit_cmov64_rr(b, X86_CC_B, R_T1, R_T0); /* cmovb r10, r9 */
-		pkt_load(c, size, R_A, R_T1, 0);	/* [rdi + r10] */
+		pkt_load(c, size, R_A, R_T1, (int32_t)k); /* [rdi + r10 + k] */
 	} else {
 		emit_lea64(b, R_T1, R_X, (int32_t)end);	/* lea r10, [r8+k+n] */
 		emit_alu64_rr(b, EMIT_CMP, R_CAP, R_T1); /* cmp rsi, r10 */
