@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <pcap/pcap.h>
+#include "bpf2x86.h"
 #include "host.h"
 #include "prove.h"
 
@@ -28,11 +29,38 @@ struct trace_pkt {
 	uint32_t caplen, wirelen;
 };
 
+/* The same packet as the timing loops read it: a direct pointer and the
+ * two lengths, 16 bytes (one load of metadata per packet, no add). */
+struct trace_ref {
+	const uint8_t *p;
+	uint32_t caplen, wirelen;
+};
+
+/*
+ * Placement of the packet bytes.  The SFI mode of bpf2x86 masks every
+ * packet address into one segment of 2^SFI_SEG_BITS bytes aligned to its
+ * size; so that every technique reads the same memory, the whole trace
+ * is always placed that way (one anonymous mapping of a whole aligned
+ * segment, untouched pages cost nothing), with a read-only guard of
+ * TRACE_GUARD bytes after it.  A trace larger than the segment is placed
+ * page-aligned instead, and sfi reports that it cannot run.
+ */
+#ifdef SFI_SEG_BITS
+#define TRACE_SEG_BITS SFI_SEG_BITS
+#else
+#define TRACE_SEG_BITS 28
+#endif
+#define TRACE_GUARD 65536
+
 /* A trace in memory: every packet's bytes in one buffer, in trace order. */
 struct trace {
 	uint8_t *data;		/* contiguous packet bytes */
 	size_t bytes;		/* used bytes of 'data' */
 	struct trace_pkt *pkt;
+	struct trace_ref *ref;	/* the same, as pointers (see above) */
+	int in_segment;		/* data lies in one aligned SFI segment */
+	uint8_t *map;		/* the mapping holding 'data' */
+	size_t map_len;
 	size_t n;		/* packets */
 	size_t files;		/* pcap files read */
 	size_t skipped;		/* files skipped (not Ethernet, unreadable) */
@@ -64,9 +92,13 @@ enum tech_id {
 	TECH_INTERP,
 	TECH_CHECKED,
 	TECH_SFI,
+	TECH_JIT,
 	TECH_RUST,
 	TECH_C,
 	TECH_PCC,
+	TECH_PKEY,
+	TECH_DOMAIN_BATCH,
+	TECH_DOMAIN,
 	TECH_NULL,
 	TECH_N
 };
@@ -89,6 +121,14 @@ struct tech_load {
 	uint32_t proof_nodes;
 };
 
+/* Packets of the fixed sample the per-packet domain technique is timed
+ * on (a process round trip costs microseconds). */
+#define DOMAIN_SAMPLE 20000
+#define DOMAIN_BATCH 256	/* packets per crossing in domain-batch */
+
+struct domain;			/* domain.c */
+struct mpk_ctx;		/* pkey.c */
+
 /* One technique for one filter. */
 struct tech {
 	enum tech_id id;
@@ -101,6 +141,10 @@ struct tech {
 	struct host_filter hf;	/* installed code (checked, sfi, pcc) */
 	uint32_t code_bytes;	/* native code size, when known */
 	struct tech_load load;	/* pcc only */
+	size_t sample;		/* timed on packets [0, sample) only; 0: all */
+	int same_as_pcc;	/* jit: byte-identical to pcc's installed code */
+	struct domain *dom;	/* domain, domain-batch: the filter process */
+	struct mpk_ctx *pk;	/* pkey: keys, filter stack, scratch */
 };
 
 /* tech_name - "interp", "checked", ... */
@@ -124,8 +168,12 @@ struct bench_filter {
  * whole run meaningless (message in 'err').  'load_runs' is how many
  * timed pccf_verify runs the pcc load-time medians use.
  */
-int tech_setup(enum tech_id id, const struct bench_filter *f, struct tech *te,
-	       int load_runs, char *err, size_t errlen);
+int tech_setup(enum tech_id id, const struct bench_filter *f,
+	       const struct trace *t, struct tech *te, int load_runs, char *err,
+	       size_t errlen);
+
+/* tech_compare_jit - set te[TECH_JIT].same_as_pcc (both set up). */
+void tech_compare_jit(struct tech *te);
 
 /* tech_release - undo tech_setup. */
 void tech_release(struct tech *te);
@@ -134,6 +182,56 @@ void tech_release(struct tech *te);
  * 262144, optimised, netmask unknown).  0 or -1 with 'err'. */
 int tech_compile(const char *expr, struct bpf_program *prog, char *err,
 		 size_t errlen);
+
+/* ---- domain.c: the filter in another process (Kea, micro-kernels) ---- */
+
+/*
+ * domain_start - fork the filter process for 'fn' (already installed in
+ * this process, so the child has it at the same address) with a shared
+ * ring.  NULL with 'err' on failure.
+ */
+struct domain *domain_start(tech_fn fn, char *err, size_t errlen);
+
+/* domain_run - send packets 'r[0..n)' (n <= DOMAIN_BATCH) across in one
+ * crossing (request, wake-up, results back); their results into 'res'.
+ * 0, or -1 when the filter process is gone. */
+int domain_run(struct domain *d, const struct trace_ref *r, uint32_t n,
+	       uint32_t *res);
+
+/* domain_stop - stop and reap the filter process, free 'd'. */
+void domain_stop(struct domain *d);
+
+/* ---- pkey.c: memory protection keys around each call ------------------ */
+
+/* mpk_probe - 0 when protection keys work here, else -1 with the
+ * reason in 'why'. */
+int mpk_probe(char *why, size_t n);
+
+/* mpk_setup - a context running 'fn' with only the trace 't', a
+ * scratch and a filter stack accessible.  NULL with 'err'. */
+struct mpk_ctx *mpk_setup(tech_fn fn, const struct trace *t, char *err,
+			    size_t errlen);
+
+/* mpk_call - one packet through the context (WRPKRU in, call, out). */
+uint32_t mpk_call(const uint8_t *pkt, uint64_t caplen, uint64_t wirelen,
+		   struct mpk_ctx *c);
+
+/* mpk_free - release what mpk_setup made (the key stays allocated
+ * for the next filter of the run). */
+void mpk_free(struct mpk_ctx *c);
+
+/* ---- trusted.c: lines of code each technique must trust --------------- */
+
+/* What one technique trusts. */
+struct trusted {
+	long lines;		/* counted lines, or -1 when only named */
+	char what[40];		/* short: "TCB", "compiler", "rustc+LLVM" */
+	char note[400];		/* the files or components, and how counted */
+};
+
+/* trusted_of - what technique 'id' trusts (counted once per run, from
+ * the source tree; see trusted.c). */
+const struct trusted *trusted_of(enum tech_id id);
 
 /* ---- harness.c: running and timing ------------------------------------ */
 
@@ -152,6 +250,7 @@ struct bench_times {
 /* The measurements for one filter. */
 struct bench_result {
 	uint64_t accepted[TECH_N];	/* from the cross-check pass */
+	uint64_t sample_accepted[TECH_N];	/* the same over [0, sample) */
 	struct bench_times t[TECH_N][MODE_N];
 };
 

@@ -2,7 +2,8 @@
 # and 'make bench'.  Included by the top Makefile (after B, CC, CFLAGS,
 # APPFLAGS and the library rules); it defines
 #
-#   BENCH_LIB      $(B)/bench/libbench.a: bench/*.c, bpf-baseline/*.c and
+#   BENCH_LIB      $(B)/bench/libbench.a: bench/*.c (trace, tech, harness,
+#                  report, domain, pkey, trusted), bpf-baseline/*.c and
 #                  the paper's C filters (filters/paper/*_c.c, gcc -O2 with
 #                  the flags of filters/paper/README.md)
 #   RUST_LIB       $(B)/bench/libpccf_baseline_rust.a (rustc from PATH;
@@ -20,6 +21,8 @@ BENCH_PAPER  := $(wildcard filters/paper/*_c.c)
 BENCH_PAPER_OBJ := $(BENCH_PAPER:filters/paper/%.c=$(B)/bench/obj/%.o)
 BENCH_HDR    := $(wildcard bench/*.h bpf-baseline/*.h filters/paper/paper.h)
 BENCH_FLAGS  := -Ibench -Ibpf-baseline
+# trusted.c counts the compiler's and the TCB's lines in the source tree.
+$(B)/bench/trusted.o: BENCH_FLAGS += -DPCCF_SRC_DIR='"$(CURDIR)"'
 # The native reference is gcc -O2 whatever CC is (the ASan build uses clang).
 BENCH_PAPER_CC    := gcc
 BENCH_PAPER_FLAGS := -O2 -mgeneral-regs-only -fno-stack-protector \

@@ -49,9 +49,22 @@ static double speedup(const struct bench_row *row, int k, int base, int m)
 /* tech_label - the technique's name, starred when installed unverified. */
 static const char *tech_label(const struct tech *te, char *b, size_t n)
 {
-	int unverified = te->id == TECH_CHECKED || te->id == TECH_SFI;
+	int unverified = te->id == TECH_CHECKED || te->id == TECH_SFI ||
+			 te->id == TECH_JIT;
 
 	snprintf(b, n, "%s%s", tech_name(te->id), unverified ? "*" : "");
+	return b;
+}
+
+/* trusted_short - the trusted-lines cell of technique 'k'. */
+static const char *trusted_short(int k, char *b, size_t n)
+{
+	const struct trusted *tr = trusted_of(k);
+
+	if (tr->lines >= 0)
+		snprintf(b, n, "%ld %s", tr->lines, tr->what);
+	else
+		snprintf(b, n, "%s", tr->what);
 	return b;
 }
 
@@ -59,7 +72,7 @@ static const char *tech_label(const struct tech *te, char *b, size_t n)
 static void print_rows(FILE *out, const struct bench_row *row, int m,
 		       const struct bench_sel *sel)
 {
-	char lab[32];
+	char lab[32], tb[64];
 	int k;
 
 	for (k = 0; k < TECH_N; k++) {
@@ -70,7 +83,7 @@ static void print_rows(FILE *out, const struct bench_row *row, int m,
 
 		if (!sel->tech[k])
 			continue;
-		fprintf(out, "  %-4s  %-8s ", bench_mode_name(m),
+		fprintf(out, "  %-4s  %-12s ", bench_mode_name(m),
 			tech_label(te, lab, sizeof(lab)));
 		if (!bt) {
 			fprintf(out, " %s\n", te->avail ? "(not timed)" : te->why);
@@ -85,7 +98,8 @@ static void print_rows(FILE *out, const struct bench_row *row, int m,
 			fprintf(out, "%7.2fx", sc);
 		else
 			fprintf(out, "%8s", "-");
-		fprintf(out, "  %10llu\n", (unsigned long long)bt->accepted);
+		fprintf(out, "  %10llu%s  %s\n", (unsigned long long)bt->accepted,
+			te->sample ? "s" : " ", trusted_short(k, tb, sizeof(tb)));
 	}
 }
 
@@ -114,9 +128,9 @@ static double geomean_vs(const struct bench_row *rows, size_t n, int k,
 static void print_targets(FILE *out, const struct bench_row *rows, size_t n,
 			  int m)
 {
-	double g, worst = 1e9, pc = 1e9, pk = 1e9;
+	double g, gj, worst = 1e9, pc = 1e9, pk = 1e9;
 	const char *wn = "-", *pcn = "-", *pkn = "-";
-	int cnt, c2;
+	int cnt, c2, same;
 	size_t i;
 
 	g = geomean_vs(rows, n, TECH_PCC, TECH_INTERP, m, 1, &cnt);
@@ -155,6 +169,12 @@ static void print_targets(FILE *out, const struct bench_row *rows, size_t n,
 			" (vs checked geomean %.2fx)\n", pk, pkn,
 			pk >= 1 ? "met" : "not met (ties within noise count)", gk);
 	}
+	gj = geomean_vs(rows, n, TECH_PCC, TECH_JIT, m, 1, &c2);
+	for (i = 0, same = 0; i < n; i++)
+		same += rows[i].f->paper >= 0 && rows[i].te[TECH_JIT].same_as_pcc;
+	if (c2)
+		fprintf(out, "    pcc vs jit (unverified; byte-identical code on "
+			"%d of %d filters): geomean %.2fx\n", same, c2, gj);
 }
 
 /* print_summary - geometric means per technique for mode 'm'. */
@@ -200,7 +220,8 @@ static const char *breakeven(const struct bench_row *row, int k, int m,
 static void print_load(FILE *out, const struct bench_row *rows, size_t n,
 		       const struct bench_sel *sel)
 {
-	static const int vs[] = { TECH_INTERP, TECH_CHECKED, TECH_SFI, TECH_RUST, TECH_C };
+	static const int vs[] = { TECH_INTERP, TECH_CHECKED, TECH_SFI, TECH_JIT,
+				  TECH_RUST, TECH_C, TECH_DOMAIN_BATCH };
 	int m = sel->mode[MODE_HOT] ? MODE_HOT : MODE_COLD, any = 0;
 	double *vc = calloc(n + 1, sizeof(double)), *ck = calloc(n + 1, sizeof(double));
 	double *tot = calloc(n + 1, sizeof(double)), *ratio = calloc(n + 1, sizeof(double));
@@ -216,19 +237,19 @@ static void print_load(FILE *out, const struct bench_row *rows, size_t n,
 	fprintf(out, "  %-24s %6s %6s %6s %8s %8s %8s   break-even vs:", "filter",
 		"code B", "prf B", "prf/cd", "VCgen us", "check us", "total us");
 	for (j = 0; j < sizeof(vs) / sizeof(vs[0]); j++)
-		fprintf(out, " %9s", tech_name(vs[j]));
+		fprintf(out, " %12s", tech_name(vs[j]));
 	fprintf(out, "\n");
 	for (i = 0; i < n; i++) {
 		const struct tech *p = &rows[i].te[TECH_PCC];
 
 		if (!p->avail)
 			continue;
-		fprintf(out, "  %-24.24s %6u %6u %6.2f %8.1f %8.1f %8.1f                ",
+		fprintf(out, "  %-24.24s %6u %6u %6.2f %8.1f %8.1f %8.1f                 ",
 			rows[i].f->name, p->load.code_bytes, p->load.proof_bytes,
 			(double)p->load.proof_bytes / (p->load.code_bytes ? p->load.code_bytes : 1),
 			p->load.vcgen_us, p->load.check_us, p->load.total_us);
 		for (j = 0; j < sizeof(vs) / sizeof(vs[0]); j++)
-			fprintf(out, " %9s", breakeven(&rows[i], vs[j], m, b, sizeof(b)));
+			fprintf(out, " %12s", breakeven(&rows[i], vs[j], m, b, sizeof(b)));
 		fprintf(out, "\n");
 		vc[np] = p->load.vcgen_us;
 		ck[np] = p->load.check_us;
@@ -297,6 +318,23 @@ void report_unavailable(FILE *out, const struct bench_row *rows, size_t n,
 		}
 }
 
+/* print_trusted - the trusted-lines table. */
+static void print_trusted(FILE *out, const struct bench_sel *sel)
+{
+	char tb[64];
+	int k;
+
+	fprintf(out, "\ntrusted lines: the code that must be right for the host "
+		"to be safe while the filter runs\n(libpcap's compiler, "
+		"pcap_compile, turns the expression into BPF for every technique "
+		"alike: trusted by all equally, for meaning not safety, in no "
+		"count)\n");
+	for (k = 0; k < TECH_N; k++)
+		if (sel->tech[k])
+			fprintf(out, "  %-12s %-18s %s\n", tech_name(k),
+				trusted_short(k, tb, sizeof(tb)), trusted_of(k)->note);
+}
+
 /* report_table - see bench.h. */
 void report_table(FILE *out, const struct bench_row *rows, size_t n,
 		  const struct bench_sel *sel)
@@ -308,6 +346,10 @@ void report_table(FILE *out, const struct bench_row *rows, size_t n,
 		"harness included (see null);\nspeed-ups are interp/technique "
 		"and C/technique; * = compiler output installed without a "
 		"proof check\n", sel->reps);
+	if (sel->tech[TECH_DOMAIN])
+		fprintf(out, "s = domain (a process round trip per packet) is timed "
+			"on a fixed sample: the first %d packets; its accepted "
+			"count is over those\n", DOMAIN_SAMPLE);
 	if (sel->mode[MODE_HOT])
 		fprintf(out, "hot: windows of %d packets read into the cache, then "
 			"filtered %d time%s each\n", BENCH_WINDOW, sel->replays,
@@ -316,8 +358,9 @@ void report_table(FILE *out, const struct bench_row *rows, size_t n,
 		fprintf(out, "\n%s%s%s\n", rows[i].f->name,
 			rows[i].f->paper >= 0 ? ": " : "",
 			rows[i].f->paper >= 0 ? rows[i].f->expr : "");
-		fprintf(out, "  %-4s  %-8s %8s [%7s ..%8s] %8s%8s  %10s\n", "mode",
-			"tech", "ns/pkt", "min", "max", "x interp", "x C", "accepted");
+		fprintf(out, "  %-4s  %-12s %8s [%7s ..%8s] %8s%8s  %10s   %s\n",
+			"mode", "tech", "ns/pkt", "min", "max", "x interp", "x C",
+			"accepted", "trusted lines");
 		for (m = 0; m < MODE_N; m++)
 			if (sel->mode[m])
 				print_rows(out, &rows[i], m, sel);
@@ -326,6 +369,7 @@ void report_table(FILE *out, const struct bench_row *rows, size_t n,
 		if (sel->mode[m])
 			print_summary(out, rows, n, m, sel);
 	print_load(out, rows, n, sel);
+	print_trusted(out, sel);
 	report_unavailable(out, rows, n, sel);
 }
 
@@ -369,7 +413,9 @@ int report_csv(const char *path, const struct bench_row *rows, size_t n,
 				fprintf(f, ",%s,%s,%.3f,%.3f,%.3f,%llu,%zu\n",
 					bench_mode_name(m), tech_name(k), bt->med,
 					bt->min, bt->max,
-					(unsigned long long)bt->accepted, sel->packets);
+					(unsigned long long)bt->accepted,
+					rows[i].te[k].sample && rows[i].te[k].sample < sel->packets
+						? rows[i].te[k].sample : sel->packets);
 			}
 	if (fclose(f)) {
 		fprintf(stderr, "pccf: %s: %s\n", path, strerror(errno));
@@ -406,7 +452,9 @@ static int bars_data(FILE *f, const struct bench_row *rows, size_t n, int m,
 
 		for (i = 0; i < n; i++)
 			ran |= times(&rows[i], k, m) != NULL;
-		if (sel->tech[k] && ran)
+		/* domain (microseconds per packet) would flatten every other
+		 * bar; it is in the table, the CSV and the break-even chart */
+		if (sel->tech[k] && ran && k != TECH_DOMAIN)
 			cols[nc++] = k;
 	}
 	if (n > MAX_BAR_FILTERS) {

@@ -9,7 +9,9 @@
 #                    test pcaps, Ethernet files, concatenated in memory)
 #   captures-corpus  the corpus expressions on the corpus captures
 # Environment: PCCF_CORPUS (default ../shared/corpus), BENCH_REPS (11),
-# BENCH_CORPUS_REPS (5: the corpus runs have ~400 filters).
+# BENCH_CORPUS_REPS (5: the corpus runs have ~400 filters).  The corpus
+# runs leave out 'domain' (a process round trip per packet, ~5 us: 0.1 s
+# per timed pass and filter); the paper runs have every technique.
 set -eu
 
 B=${1:-build}
@@ -35,10 +37,11 @@ run() {
 }
 
 run paper --filters paper --reps "$REPS"
-run corpus --filters corpus --reps "$CREPS"
+CTECH=interp,checked,sfi,jit,rust,c,pcc,pkey,domain-batch,null
+run corpus --filters corpus --reps "$CREPS" --tech "$CTECH"
 if [ -d "$C/pcaps" ]; then
 	run captures-paper --trace "$C/pcaps" --filters paper --reps "$REPS"
-	run captures-corpus --trace "$C/pcaps" --filters corpus --reps "$CREPS"
+	run captures-corpus --trace "$C/pcaps" --filters corpus --reps "$CREPS" --tech "$CTECH"
 else
 	echo "run.sh: $C/pcaps not found: corpus captures skipped"
 fi

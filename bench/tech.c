@@ -4,17 +4,29 @@
  *   interp   libpcap's bpf_filter on libpcap's optimised program
  *   checked  bpf2x86 checked_mode: a bounds check before every packet
  *            access; installed by host_install WITHOUT a proof check
- *   sfi      bpf2x86 sfi_mode (address masking); installed likewise
+ *   sfi      bpf2x86 sfi_mode (address masking); installed likewise; the
+ *            trace is placed in one aligned segment for it (trace.c)
+ *   jit      bpf2x86 in pcc's own mode (the options of compile_defaults),
+ *            installed likewise WITHOUT a proof check: the same code as
+ *            pcc, trusting the code generator (DPF, Linux's JIT)
  *   rust     the paper filters in safe Rust (bpf-baseline/rust)
  *   c        the paper filters in C, gcc -O2 (filters/paper/NAME_c.c)
  *   pcc      compile_bpf (bpf2x86 default mode + certify_annotated, as
  *            'pccf compile'), checked by pccf_verify up to PCCF_CHECK
  *            here, then host_install'ed: the only
  *            technique whose code the consumer has verified
+ *   pkey     pcc's certified code, called through a WRPKRU trampoline
+ *            that leaves only packet, scratch and stack accessible
+ *            (pkey.c); unsupported where the CPU or kernel lacks keys
+ *   domain-batch, domain
+ *            pcc's certified code in a forked filter process, packets
+ *            crossing a shared ring with one wake-up per DOMAIN_BATCH
+ *            packets, or per packet (domain.c); 'domain' is timed on the
+ *            first DOMAIN_SAMPLE packets only
  *   null     returns 0: the harness's own cost
  *
- * checked, sfi and pcc run through the same installer, so they pay the
- * same call and return path (a jmp rel32 to the host's 'ret' stub).
+ * checked, sfi, jit and pcc run through the same installer, so they pay
+ * the same call and return path (a jmp rel32 to the host's 'ret' stub).
  * Untrusted tooling.
  */
 #include <stdio.h>
@@ -27,9 +39,13 @@
 #include "rewrite.h"
 #include "verify.h"
 
+#define PCCF_STR_(x) #x
+#define PCCF_STR(x) PCCF_STR_(x)
+
 /* ORDER TECH */
 static const char *const names[TECH_N] = {
-	"interp", "checked", "sfi", "rust", "c", "pcc", "null"
+	"interp", "checked", "sfi", "jit", "rust", "c", "pcc", "pkey",
+	"domain-batch", "domain", "null"
 };
 
 /* tech_name - see bench.h. */
@@ -70,12 +86,14 @@ unavailable(struct tech *te, const char *fmt, const char *arg)
 static int compile_x86(enum tech_id id, const struct bench_filter *f,
 		       struct buf *code, char *err, size_t errlen)
 {
+	struct compile_opts co;
 	struct bpf2x86_opts o;
 	struct bpf2x86_annot *an = NULL;
 	uint32_t nan = 0;
 	int rc;
 
-	memset(&o, 0, sizeof(o));
+	compile_defaults(&co);	/* jit: exactly pcc's compiler options */
+	o = co.x86;
 	o.checked_mode = id == TECH_CHECKED;
 	o.sfi_mode = id == TECH_SFI;
 	rc = bpf2x86(f->prog.bf_insns, f->prog.bf_len, &o, code, &an, &nan,
@@ -207,13 +225,19 @@ out:
 	return 0;
 }
 
-/* setup_uncertified - checked or sfi: compile and install, no proof. */
+/* setup_uncertified - checked, sfi or jit: compile and install, no
+ * proof. */
 static int setup_uncertified(enum tech_id id, const struct bench_filter *f,
-			     struct tech *te)
+			     const struct trace *t, struct tech *te)
 {
 	struct buf code = { 0 };
 	char msg[512];
 
+	if (id == TECH_SFI && !t->in_segment) {
+		snprintf(msg, sizeof(msg), "%zu", t->bytes);
+		return unavailable(te, "trace of %s bytes does not fit one SFI "
+				   "segment of 2^" PCCF_STR(TRACE_SEG_BITS) " bytes", msg);
+	}
 	if (compile_x86(id, f, &code, msg, sizeof(msg)))
 		unavailable(te, "not available: %s", msg);
 	else if (install_plain(te, &code, msg, sizeof(msg)))
@@ -224,9 +248,47 @@ static int setup_uncertified(enum tech_id id, const struct bench_filter *f,
 	return 0;
 }
 
+/* setup_pkey - pcc's code behind protection keys (or the reason why
+ * this machine cannot). */
+static int setup_pkey(const struct bench_filter *f, const struct trace *t,
+		      struct tech *te, char *err, size_t errlen)
+{
+	char why[300];
+
+	if (mpk_probe(why, sizeof(why)))
+		return unavailable(te, "%s", why);
+	if (setup_pcc(f, te, 0, err, errlen) || !te->avail)
+		return 0;
+	te->pk = mpk_setup(te->fn, t, why, sizeof(why));
+	if (!te->pk) {
+		te->avail = 0;
+		return unavailable(te, "unsupported here: %s", why);
+	}
+	return 0;
+}
+
+/* setup_domain - pcc's code in a filter process. */
+static int setup_domain(enum tech_id id, const struct bench_filter *f,
+			struct tech *te, char *err, size_t errlen)
+{
+	char why[300];
+
+	if (setup_pcc(f, te, 0, err, errlen) || !te->avail)
+		return 0;
+	te->dom = domain_start(te->fn, why, sizeof(why));
+	if (!te->dom) {
+		te->avail = 0;
+		return unavailable(te, "cannot start the filter process: %s", why);
+	}
+	if (id == TECH_DOMAIN)
+		te->sample = DOMAIN_SAMPLE;
+	return 0;
+}
+
 /* tech_setup - see bench.h. */
-int tech_setup(enum tech_id id, const struct bench_filter *f, struct tech *te,
-	       int load_runs, char *err, size_t errlen)
+int tech_setup(enum tech_id id, const struct bench_filter *f,
+	       const struct trace *t, struct tech *te, int load_runs, char *err,
+	       size_t errlen)
 {
 	baseline_fn fn;
 
@@ -240,9 +302,15 @@ int tech_setup(enum tech_id id, const struct bench_filter *f, struct tech *te,
 		return 0;
 	case TECH_CHECKED:
 	case TECH_SFI:
-		return setup_uncertified(id, f, te);
+	case TECH_JIT:
+		return setup_uncertified(id, f, t, te);
 	case TECH_PCC:
 		return setup_pcc(f, te, load_runs, err, errlen);
+	case TECH_PKEY:
+		return setup_pkey(f, t, te, err, errlen);
+	case TECH_DOMAIN:
+	case TECH_DOMAIN_BATCH:
+		return setup_domain(id, f, te, err, errlen);
 	case TECH_RUST:
 	case TECH_C:
 		te->cmp = CMP_NONZERO;
@@ -266,9 +334,23 @@ int tech_setup(enum tech_id id, const struct bench_filter *f, struct tech *te,
 	}
 }
 
+/* tech_compare_jit - see bench.h. */
+void tech_compare_jit(struct tech *te)
+{
+	const struct host_filter *a = &te[TECH_JIT].hf, *b = &te[TECH_PCC].hf;
+
+	te[TECH_JIT].same_as_pcc = te[TECH_JIT].avail && te[TECH_PCC].avail &&
+				   a->ncode == b->ncode &&
+				   !memcmp(a->map, b->map, a->ncode);
+}
+
 /* tech_release - see bench.h. */
 void tech_release(struct tech *te)
 {
+	domain_stop(te->dom);
+	te->dom = NULL;
+	mpk_free(te->pk);
+	te->pk = NULL;
 	host_free(&te->hf);
 	te->fn = NULL;
 	te->insns = NULL;

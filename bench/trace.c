@@ -30,6 +30,11 @@
  * open and continues the current flow with probability 0.7, so packets
  * arrive in runs, interleaved, as on a real link.
  *
+ * Once loaded, the bytes move into one read-only anonymous mapping: a
+ * whole segment of 2^TRACE_SEG_BITS bytes aligned to its size (what the
+ * SFI mode's address masks assume; bench.h), the same for every
+ * technique, and t->ref gets each packet as pointer + lengths.
+ *
  * Untrusted tooling.
  */
 #include <dirent.h>
@@ -37,6 +42,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "bench.h"
@@ -711,6 +717,60 @@ static int load_dir(struct trace *t, const char *dir, size_t *cap,
 	return rc < 0 ? -1 : 0;
 }
 
+/* map_segment - an anonymous mapping whose [seg, seg + 'seg' + guard)
+ * part starts at a multiple of 'seg' (the rest unmapped); NULL on error. */
+static uint8_t *map_segment(size_t seg, size_t guard)
+{
+	size_t len = 2 * seg + guard;
+	uint8_t *m = mmap(NULL, len, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	uintptr_t a;
+
+	if (m == MAP_FAILED)
+		return NULL;
+	a = ((uintptr_t)m + seg - 1) & ~(uintptr_t)(seg - 1);
+	if (a > (uintptr_t)m)
+		munmap(m, a - (uintptr_t)m);
+	if ((uintptr_t)m + len > a + seg + guard)
+		munmap((uint8_t *)a + seg + guard, (uintptr_t)m + len - (a + seg + guard));
+	return (uint8_t *)a;
+}
+
+/* place - move the loaded bytes into their final mapping (bench.h:
+ * one aligned SFI segment when they fit) and build t->ref; 0 or -1. */
+static int place(struct trace *t)
+{
+	size_t seg = (size_t)1 << TRACE_SEG_BITS, i;
+	uint8_t *m;
+
+	t->ref = malloc(t->n * sizeof(*t->ref));
+	if (!t->ref)
+		return -1;
+	if (t->bytes <= seg) {
+		m = map_segment(seg, TRACE_GUARD);
+		t->map_len = seg + TRACE_GUARD;
+		t->in_segment = m != NULL;
+	} else {
+		t->map_len = (t->bytes + TRACE_GUARD + 4095) & ~(size_t)4095;
+		m = mmap(NULL, t->map_len, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		m = m == MAP_FAILED ? NULL : m;
+	}
+	if (!m)
+		return -1;
+	memcpy(m, t->data, t->bytes);
+	free(t->data);
+	t->data = t->map = m;
+	/* the packets are read-only from now on (the guard too) */
+	mprotect(m, t->map_len, PROT_READ);
+	for (i = 0; i < t->n; i++) {
+		t->ref[i].p = m + t->pkt[i].off;
+		t->ref[i].caplen = t->pkt[i].caplen;
+		t->ref[i].wirelen = t->pkt[i].wirelen;
+	}
+	return 0;
+}
+
 /* trace_load - see bench.h. */
 int trace_load(struct trace *t, const char *path, char *err, size_t errlen)
 {
@@ -734,13 +794,22 @@ int trace_load(struct trace *t, const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: no Ethernet packets", path);
 		return -1;
 	}
+	if (place(t)) {
+		snprintf(err, errlen, "%s: cannot map %zu bytes for the trace: %s",
+			 path, t->bytes, strerror(errno));
+		return -1;
+	}
 	return 0;
 }
 
 /* trace_free - see bench.h. */
 void trace_free(struct trace *t)
 {
-	free(t->data);
+	if (t->map)
+		munmap(t->map, t->map_len);
+	else
+		free(t->data);
 	free(t->pkt);
+	free(t->ref);
 	memset(t, 0, sizeof(*t));
 }

@@ -1,6 +1,8 @@
 /*
  * cmd_bench.c - 'pccf bench': replay a trace through every technique
- * (libpcap's interpreter, bounds-checked, SFI, safe Rust, C, PCC, null)
+ * (libpcap's interpreter, bounds-checked, SFI, unverified JIT, safe Rust,
+ * C, PCC, protection keys, a separate process per batch or per packet,
+ * null)
  * on the same filters and packets, cross-check every packet's result
  * against the interpreter, time hot and cold passes, and print the
  * comparison (table, CSV, charts).  The pipeline: options -> trace ->
@@ -25,15 +27,21 @@ const char cmd_bench_synopsis[] =
 	"[--mode hot|cold|both] [--reps N] [--csv OUT] [--plot DIR] "
 	"[--tech LIST] [--packets N] [--seed N] [--hot-replays K] [--quick]";
 const char cmd_bench_summary[] =
-	"compare techniques on a trace: interpreter, checked, SFI, Rust, C, PCC";
+	"compare techniques on a trace: interpreter, checked, SFI, JIT, Rust, C, "
+	"PCC, pkeys, processes";
 const char cmd_bench_help[] =
 	"Runs each filter as libpcap's interpreter (interp), bounds-checked native\n"
 	"code (checked), SFI native code (sfi), safe Rust (rust) and gcc -O2 C (c;\n"
 	"these two for the paper's four filters only), certified PCC native code\n"
-	"(pcc) and an empty filter showing the harness's cost (null), on the same\n"
-	"packets.  Every technique's result on every packet is compared with the\n"
-	"interpreter's first: a mismatch is an error (exit 1).  checked and sfi\n"
-	"run the compiler's output without a proof check (marked * in the table).\n"
+	"(pcc), the same compiler output without its proof (jit), pcc's code\n"
+	"behind memory protection keys (pkey; \"unsupported here\" without them) or\n"
+	"in a separate process reached through a shared ring, one wake-up per 256\n"
+	"packets (domain-batch) or per packet (domain, timed on the first 20000\n"
+	"packets), and an empty filter showing the harness's cost (null), on the\n"
+	"same packets.  Every technique's result on every packet is compared with\n"
+	"the interpreter's first: a mismatch is an error (exit 1).  checked, sfi\n"
+	"and jit run the compiler's output without a proof check (marked *).\n"
+	"The table also gives each technique's trusted lines of code.\n"
 	"\n"
 	"  --trace F      a pcap file, or a directory of them (Ethernet files used);\n"
 	"                 default: the seeded synthetic trace, generated once and\n"
@@ -415,10 +423,11 @@ static int run_filter(const struct opts *o, const struct trace *t,
 			snprintf(row->te[k].why, sizeof(row->te[k].why), "not selected");
 			continue;
 		}
-		if (tech_setup(k, row->f, &row->te[k], o->quick ? 0 : LOAD_RUNS,
+		if (tech_setup(k, row->f, t, &row->te[k], o->quick ? 0 : LOAD_RUNS,
 			       err, sizeof(err)))
 			return cli_err("%s", err);
 	}
+	tech_compare_jit(row->te);
 	if (o->corrupt >= 0 && row->te[o->corrupt].avail && o->corrupt != TECH_INTERP) {
 		corrupt_trace = t;
 		corrupt_inner = row->te[o->corrupt].fn;

@@ -1,8 +1,10 @@
 #!/bin/sh
-# test_bench.sh - correctness of 'pccf bench' (issue 5), no timing
+# test_bench.sh - correctness of 'pccf bench' (issues 5 and 8), no timing
 # assertions: option handling, the seeded trace (same seed, same bytes),
-# the cross-check of every technique against libpcap's interpreter, the
-# cross-check catching a corrupted result, and the CSV/chart outputs.
+# the cross-check of every technique against libpcap's interpreter
+# (including jit, domain, domain-batch, and pkey or its "unsupported"
+# reason), the cross-check catching a corrupted result, the trusted-lines
+# table, and the CSV/chart outputs.
 #
 #   sh tests/test_bench.sh [PCCF]     (default: the pccf next to this
 #                                      script's directory, else build/pccf)
@@ -65,12 +67,12 @@ check_counts() {
 		n++
 		want = ""
 		for (i = 1; i <= NF; i++) {
-			if ($i !~ /^[a-z]+=([0-9]+|n\/a)$/) continue
+			if ($i !~ /^[a-z-]+=([0-9]+|n\/a)$/) continue
 			split($i, kv, "=")
 			if (kv[1] == "interp") want = kv[2]
 		}
 		for (i = 1; i <= NF; i++) {
-			if ($i !~ /^[a-z]+=([0-9]+|n\/a)$/) continue
+			if ($i !~ /^[a-z-]+=([0-9]+|n\/a)$/) continue
 			split($i, kv, "=")
 			if (kv[2] == "n/a") continue
 			if (kv[1] == "null") { if (kv[2] != 0) print "null accepted " kv[2]; continue }
@@ -101,6 +103,23 @@ grep -q 'pcc=[0-9]' "$T/quick.txt" && ok "pcc ran (certified, verified, installe
 zero=$(awk '/^[a-z_0-9]*: interp=/ { split($2, kv, "="); if (kv[2] == 0 || kv[2] >= 20000) print $1 }' "$T/quick.txt")
 [ -z "$zero" ] && ok "each paper filter accepts some but not all packets" ||
 	bad "each paper filter accepts some but not all packets" "$zero"
+
+for t in jit domain-batch domain; do
+	grep -q " $t=[0-9]" "$T/quick.txt" && ok "$t ran and was cross-checked" ||
+		bad "$t ran and was cross-checked" "$(grep -m1 "$t=" "$T/quick.txt")"
+done
+if grep -q ' pkey=[0-9]' "$T/quick.txt"; then
+	ok "pkey ran and was cross-checked"
+elif grep -q ' pkey=n/a' "$T/quick.txt" && grep -q '^  pkey .*unsupported here: ' "$T/quick.txt"; then
+	ok "pkey: unsupported here, reason given"
+else
+	bad "pkey ran or says why not" "$(grep -m1 pkey "$T/quick.txt")"
+fi
+# domain crosses per packet on its 20000-packet sample and in batches after
+expect_rc "domain across its sample boundary" 0 "$P" bench --quick --packets 20300 --seed 3 --tech interp,domain,domain-batch
+probs=$(check_counts "$T/out")
+[ -z "$probs" ] && grep -q ' domain=[0-9]' "$T/out" && ok "domain agrees past its sample" ||
+	bad "domain agrees past its sample" "$probs $(head -3 "$T/out")"
 
 # 3. the trace is seeded: the same seed gives the same file
 f1=$T/cache/trace-s7-n20000.pcap
@@ -133,7 +152,8 @@ expect_rc "timed run with CSV" 0 "$P" bench --reps 1 --mode both --packets 5000 
 head -1 "$T/b.csv" | grep -qx 'filter,mode,technique,ns_median,ns_min,ns_max,accepted,packets' &&
 	ok "CSV header" || bad "CSV header" "$(head -1 "$T/b.csv")"
 badrows=$(awk -F, 'NR > 1 && (NF != 8 || $2 !~ /^(hot|cold)$/ ||
-	$3 !~ /^(interp|checked|sfi|rust|c|pcc|null)$/ || $8 != 5000 || $4 !~ /^[0-9.]+$/) { print NR": "$0 }' "$T/b.csv")
+	$3 !~ /^(interp|checked|sfi|jit|rust|c|pcc|pkey|domain-batch|domain|null)$/ ||
+	$8 != 5000 || $4 !~ /^[0-9.]+$/) { print NR": "$0 }' "$T/b.csv")
 [ -z "$badrows" ] && ok "CSV rows well formed" || bad "CSV rows well formed" "$badrows"
 n=$(awk -F, 'NR > 1 && $3 == "interp"' "$T/b.csv" | wc -l)
 [ "$n" -eq 8 ] && ok "interp rows for 4 filters x 2 modes" || bad "interp rows" "$n"
@@ -141,6 +161,21 @@ grep -q 'not available' "$T/b.csv" && bad "no unavailable rows in CSV" "found" |
 mism=$(awk -F, 'NR > 1 && $3 == "interp" { a[$1] = $7 } NR > 1 && $3 != "interp" && $3 != "null" { b[$1 "," $3] = $7; f[$1 "," $3] = $1 }
 	END { for (k in b) if (b[k] != a[f[k]]) print k }' "$T/b.csv")
 [ -z "$mism" ] && ok "CSV accept counts agree with interp" || bad "CSV accept counts agree" "$mism"
+for t in jit domain-batch domain; do
+	n=$(awk -F, -v t=$t 'NR > 1 && $3 == t' "$T/b.csv" | wc -l)
+	[ "$n" -eq 8 ] && ok "$t rows for 4 filters x 2 modes" || bad "$t rows" "$n"
+done
+if grep -q 'unsupported here' "$T/out"; then
+	awk -F, 'NR > 1 && $3 == "pkey"' "$T/b.csv" | grep -q . &&
+		bad "unsupported pkey has no CSV row" "row found" || ok "unsupported pkey has no CSV row"
+fi
+grep -q '^trusted lines:' "$T/out" && ok "trusted-lines table printed" || bad "trusted-lines table" "missing"
+grep -Eq '^  pcc +[0-9]+ TCB ' "$T/out" && ok "pcc's trusted lines counted (tools/tcb.sh)" ||
+	bad "pcc's trusted lines counted" "$(grep -m1 '^  pcc  ' "$T/out")"
+grep -Eq '^  jit +[0-9]+ compiler ' "$T/out" && ok "jit's trusted lines: the compiler, counted" ||
+	bad "jit's trusted lines" "$(grep -m1 '^  jit  ' "$T/out")"
+grep -q 'byte-identical code on 4 of 4 filters' "$T/out" && ok "jit runs pcc's code, unverified" ||
+	bad "jit runs pcc's code" "$(grep -m1 'pcc vs jit' "$T/out")"
 expect_rc "hot windows replayed" 0 "$P" bench --reps 2 --mode hot --hot-replays 3 --packets 2000 --tech interp,c,pcc
 grep -q 'filtered 3 times in a row' "$T/out" && ok "replays reported" || bad "replays reported" "$(head -4 "$T/out")"
 expect_rc "--hot-replays 0 is a usage error" 2 "$P" bench --hot-replays 0
