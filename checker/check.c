@@ -168,11 +168,10 @@ static int push(struct checker *c, u8 mode, lf_ref goal)
 			return fail(c, f, "truncated operand");
 		f->tmp = (lf_ref)(v > 0xffffffffu ? 0xffffffffu : v);
 	}
-	if (mode == CHECK || f->op == LF_N_HYP || f->op == LF_N_ANDL ||
-	    f->op == LF_N_ANDR || f->op == LF_N_IMPE || f->op == LF_N_ASC ||
-	    f->op == LF_N_RULE || f->op == LF_N_LET)
-		return 0;
-	return fail(c, f, "needs a goal here (wrap it in asc)");
+	if (mode == INFER && (f->op == LF_N_IMPI || f->op == LF_N_ANDI ||
+			      f->op == LF_N_TRUEI))
+		return fail(c, f, "needs a goal here (wrap it in asc)");
+	return 0;
 }
 
 static int pushhyp(struct checker *c, struct frame *f, lf_ref a)
@@ -394,21 +393,25 @@ static int step(struct checker *c, lf_ref *res)
 	struct frame *f = &c->fr[c->nfr - 1];
 	const struct lf_term *g = lf_get(c->tab, f->goal);
 	lf_ref t = 0;
-	int done = 0, err;
+	int done = 1, err;	/* a RULE frame may not be done yet */
 	u8 s = f->stage;
 
+	/* andl, andr, impe and let start by inferring their first child */
+	if (s == 0 && (f->op == LF_N_ANDL || f->op == LF_N_ANDR ||
+		       f->op == LF_N_IMPE || f->op == LF_N_LET)) {
+		f->stage = 1;
+		return push(c, INFER, 0);
+	}
 	switch (f->op) {
 	case LF_N_HYP:
 		if (f->tmp >= c->nhyp)
 			return fail(c, f, "hypothesis index out of scope");
 		t = c->hyp[c->nhyp - 1 - f->tmp];
-		done = 1;
 		break;
 	case LF_N_TRUEI:
 		if (g->kind != LF_TRUE)
 			return fail(c, f, "goal is not TRUE");
 		t = f->goal;
-		done = 1;
 		break;
 	case LF_N_IMPI:
 		if (s == 0) {
@@ -420,7 +423,6 @@ static int step(struct checker *c, lf_ref *res)
 			return push(c, CHECK, g->b);
 		}
 		t = f->goal;
-		done = 1;
 		break;
 	case LF_N_ANDI:
 		if (s == 0 && g->kind != LF_PAND)
@@ -430,24 +432,14 @@ static int step(struct checker *c, lf_ref *res)
 			return push(c, CHECK, s == 0 ? g->a : g->b);
 		}
 		t = f->goal;
-		done = 1;
 		break;
 	case LF_N_ANDL: case LF_N_ANDR:
-		if (s == 0) {
-			f->stage = 1;
-			return push(c, INFER, 0);
-		}
 		if (lf_get(c->tab, *res)->kind != LF_PAND)
 			return fail(c, f, "premise is not a conjunction");
 		t = f->op == LF_N_ANDL ? lf_get(c->tab, *res)->a :
 		    lf_get(c->tab, *res)->b;
-		done = 1;
 		break;
 	case LF_N_IMPE:
-		if (s == 0) {
-			f->stage = 1;
-			return push(c, INFER, 0);
-		}
 		if (s == 1) {
 			if (lf_get(c->tab, *res)->kind != LF_IMP)
 				return fail(c, f, "premise is not an implication");
@@ -456,13 +448,8 @@ static int step(struct checker *c, lf_ref *res)
 			return push(c, CHECK, lf_get(c->tab, *res)->a);
 		}
 		t = f->tmp;
-		done = 1;
 		break;
 	case LF_N_LET:
-		if (s == 0) {
-			f->stage = 1;
-			return push(c, INFER, 0);
-		}
 		if (s == 1) {
 			f->stage = 2;
 			if ((err = pushhyp(c, f, *res)))
@@ -470,7 +457,6 @@ static int step(struct checker *c, lf_ref *res)
 			return push(c, f->mode, f->goal);
 		}
 		t = *res;
-		done = 1;
 		break;
 	case LF_N_ASC:
 		if (s == 0) {
@@ -482,9 +468,9 @@ static int step(struct checker *c, lf_ref *res)
 			return push(c, CHECK, f->tmp);
 		}
 		t = f->tmp;
-		done = 1;
 		break;
 	case LF_N_RULE:
+		done = 0;
 		if ((err = rule_step(c, f, *res, &t, &done)))
 			return err;
 		break;

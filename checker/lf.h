@@ -27,7 +27,8 @@ typedef u32 lf_ref;
  *   SEXT a, k = source bits (8,16,32); BSWAP a, k = bytes (4, 8);
  *   ROL/ROR a, b = count, k = width bits; PVAR k = id (an opaque but
  *   fixed truth value, e.g. a flag nobody models); INB a = offset,
- *   b = region length, k = access bytes: "a <= b and k <= b - a".
+ *   b = region length, k = access bytes: "a <= b and k <= b - a";
+ *   BOOL a = a proposition: the word 1 when it holds, else 0.
  *   Shifts use the count modulo 64; UDIV/UREM by zero give 0.
  * ORDER LF_KIND (the proof format numbers kinds in this order)
  */
@@ -42,7 +43,7 @@ typedef u32 lf_ref;
 	X(TRUE, 0, 1) X(FALSE, 0, 1) X(PVAR, 0, 1)            \
 	X(PAND, 2, 1) X(POR, 2, 1) X(PNOT, 1, 1) X(IMP, 2, 1) \
 	X(EQ, 2, 1) X(ULT, 2, 1) X(ULE, 2, 1) X(SLT, 2, 1)    \
-	X(SLE, 2, 1) X(INB, 2, 1)
+	X(SLE, 2, 1) X(INB, 2, 1) X(BOOL, 1, 0)
 
 enum lf_kind {
 #define X(n, a, p) LF_##n,

@@ -21,6 +21,7 @@
  *   PAND, POR, PNOT, IMP with TRUE or FALSE operands; PNOT(PNOT p) = p
  *   EQ(x,x), ULE(x,x), SLE(x,x) = TRUE; ULT(x,x), SLT(x,x) = FALSE;
  *   ULE(0,x) = TRUE; ULT(x,0) = FALSE
+ *   BOOL(TRUE) = 1; BOOL(FALSE) = 0
  *
  * 'bits' is a structural upper bound: the value is below 2^bits.  A
  * variable's bound is part of its identity: VAR(id, bits) denotes a
@@ -227,6 +228,7 @@ static u8 bits_of(const struct lf_tab *tab, u8 kind, lf_ref a, lf_ref b, u64 k)
 		return ba;
 	case LF_BSWAP: return (u8)(8 * k);
 	case LF_ROL: case LF_ROR: return (u8)k;
+	case LF_BOOL: return 1;
 	}
 	return 64;		/* SUB NEG NOT SAR SEXT */
 }
@@ -245,9 +247,9 @@ static int wellformed(const struct lf_tab *tab, u8 kind, lf_ref a, lf_ref b,
 	if ((ar >= 1 && (a == 0 || a >= tab->n)) ||
 	    (ar >= 2 && (b == 0 || b >= tab->n)))
 		return 0;
-	/* connectives take propositions; every other operand is a word */
+	/* connectives and BOOL take propositions; other operands are words */
 	sort = kind == LF_PAND || kind == LF_POR || kind == LF_PNOT ||
-	       kind == LF_IMP;
+	       kind == LF_IMP || kind == LF_BOOL;
 	if ((ar >= 1 && lf_kind_isprop[tab->t[a].kind] != sort) ||
 	    (ar >= 2 && lf_kind_isprop[tab->t[b].kind] != sort))
 		return 0;
@@ -358,6 +360,11 @@ static lf_ref rewrite_word(struct lf_tab *tab, u8 kind, lf_ref a, lf_ref b,
 	case LF_SEXT:
 		if (ta->bits < k)
 			return a;
+		break;
+	case LF_BOOL:
+		if (ta->kind == LF_TRUE || ta->kind == LF_FALSE)
+			return intern(tab, LF_CONST, 0, 0, ta->kind == LF_TRUE,
+				      0, 0);
 		break;
 	}
 	return 0;

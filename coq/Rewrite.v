@@ -37,23 +37,49 @@ Fixpoint word_eqb (a b : word) : bool :=
   | SEXT a w, SEXT b v | BSWAP a w, BSWAP b v => word_eqb a b && width_eqb w v
   | ROL a1 a2 w, ROL b1 b2 v | ROR a1 a2 w, ROR b1 b2 v =>
       word_eqb a1 b1 && word_eqb a2 b2 && width_eqb w v
+  | BOOL p, BOOL q => prop_eqb p q
+  | _, _ => false
+  end
+with prop_eqb (p q : prop) : bool :=
+  match p, q with
+  | TRUE, TRUE | FALSE, FALSE => true
+  | PVAR i, PVAR j => Z.eqb i j
+  | PAND p1 p2, PAND q1 q2 | POR p1 p2, POR q1 q2 | IMP p1 p2, IMP q1 q2 =>
+      prop_eqb p1 q1 && prop_eqb p2 q2
+  | PNOT p, PNOT q => prop_eqb p q
+  | EQ a1 a2, EQ b1 b2 | ULT a1 a2, ULT b1 b2 | ULE a1 a2, ULE b1 b2
+  | SLT a1 a2, SLT b1 b2 | SLE a1 a2, SLE b1 b2 =>
+      word_eqb a1 b1 && word_eqb a2 b2
+  | INB o1 l1 n1, INB o2 l2 n2 =>
+      word_eqb o1 o2 && word_eqb l1 l2 && Z.eqb n1 n2
   | _, _ => false
   end.
+
+Scheme word_mut := Induction for word Sort Prop
+with prop_mut := Induction for prop Sort Prop.
+Combined Scheme word_prop_mut from word_mut, prop_mut.
 
 Lemma width_eqb_eq : forall a b, width_eqb a b = true -> a = b.
 Proof. destruct a, b; simpl; congruence. Qed.
 
-Lemma word_eqb_eq : forall a b, word_eqb a b = true -> a = b.
+Lemma eqb_eq_both : (forall a b, word_eqb a b = true -> a = b) /\
+                    (forall p q, prop_eqb p q = true -> p = q).
 Proof.
-  induction a; destruct b; simpl; intros H; try discriminate;
+  apply word_prop_mut; intros; match goal with |- _ = ?y => destruct y end;
+    cbn [word_eqb prop_eqb] in *; try discriminate;
     repeat match goal with
     | H : _ && _ = true |- _ => apply andb_true_iff in H; destruct H
     | H : Z.eqb _ _ = true |- _ => apply Z.eqb_eq in H; subst
     | H : width_eqb _ _ = true |- _ => apply width_eqb_eq in H; subst
     | IH : forall b, word_eqb ?a b = true -> ?a = b, H : word_eqb ?a _ = true |- _ =>
         apply IH in H; subst
+    | IH : forall q, prop_eqb ?p q = true -> ?p = q, H : prop_eqb ?p _ = true |- _ =>
+        apply IH in H; subst
     end; reflexivity.
 Qed.
+
+Lemma word_eqb_eq : forall a b, word_eqb a b = true -> a = b.
+Proof. apply eqb_eq_both. Qed.
 
 (* taint: the term depends on the packet or scratch address (LD cuts it) *)
 Fixpoint tainted (t : word) : bool :=
@@ -64,6 +90,15 @@ Fixpoint tainted (t : word) : bool :=
   | XOR a b | SHL a b | SHR a b | SAR a b | ROL a b _ | ROR a b _ =>
       tainted a || tainted b
   | NOT a | NEG a | SEXT a _ | BSWAP a _ => tainted a
+  | BOOL p => ptainted p
+  end
+with ptainted (p : prop) : bool :=
+  match p with
+  | TRUE | FALSE | PVAR _ => false
+  | PAND p q | POR p q | IMP p q => ptainted p || ptainted q
+  | PNOT p => ptainted p
+  | EQ a b | ULT a b | ULE a b | SLT a b | SLE a b | INB a b _ =>
+      tainted a || tainted b
   end.
 
 (* ---------- operators ---------- *)
@@ -296,6 +331,10 @@ Definition mk_cmp (op : cop) (a b : word) : prop :=
         | _, _, _ => cnode op a b
         end
   end.
+
+(* BOOL(TRUE) = 1, BOOL(FALSE) = 0 *)
+Definition mk_bool (p : prop) : word :=
+  match p with TRUE => CONST 1 | FALSE => CONST 0 | _ => BOOL p end.
 
 (* The smart constructors rule instantiation uses (lf_mk at depth 0). *)
 Definition add_ := mkb 4 OADD.
@@ -631,6 +670,8 @@ Theorem mk_imp_sound : forall e p q, holds e (mk_imp p q) = holds e (IMP p q).
 Proof. intros; destruct p, q; simpl; try reflexivity; rewrite ?implb_orb; btauto. Qed.
 Theorem mk_pnot_sound : forall e p, holds e (mk_pnot p) = holds e (PNOT p).
 Proof. intros; destruct p; simpl; try reflexivity; rewrite ?implb_orb; btauto. Qed.
+Theorem mk_bool_sound : forall e p, eval e (mk_bool p) = eval e (BOOL p).
+Proof. intros; destruct p; reflexivity. Qed.
 
 (* EQ(x,x), ULE(x,x), SLE(x,x) = TRUE; ULT(x,x), SLT(x,x) = FALSE;
    ULE(0,x) = TRUE; ULT(x,0) = FALSE; comparisons of constants fold *)
@@ -685,7 +726,8 @@ Ltac canon_norm :=
   unfold add_, sub_, mul_, udiv_, urem_, and_, or_, xor_, shl_, shr_, sar_,
          not_, neg_, eq_, ult_, ule_, slt_, sle_ in *;
   repeat progress (rewrite ?mk_cmp_sound, ?mk_pand_sound, ?mk_por_sound,
-                   ?mk_imp_sound, ?mk_pnot_sound, ?mkb_sound, ?mku_sound in *;
+                   ?mk_imp_sound, ?mk_pnot_sound, ?mk_bool_sound, ?mkb_sound,
+                   ?mku_sound in *;
                    cbn [holds cnode bnode unode eval] in *).
 
 (* csig_X from sig_X: the canonical instance evaluates like the raw one *)

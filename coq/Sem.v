@@ -40,9 +40,9 @@ Inductive word :=
 | SHL (a b : word) | SHR (a b : word) | SAR (a b : word)
 | NOT (a : word) | NEG (a : word)
 | SEXT (a : word) (from : width) | BSWAP (a : word) (bytes : width)
-| ROL (a b : word) (w : width) | ROR (a b : word) (w : width).
-
-Inductive prop :=
+| ROL (a b : word) (w : width) | ROR (a b : word) (w : width)
+| BOOL (p : prop)            (* the word 1 when p holds, else 0 *)
+with prop :=
 | TRUE | FALSE | PVAR (id : Z)
 | PAND (p q : prop) | POR (p q : prop) | PNOT (p : prop) | IMP (p q : prop)
 | EQ (a b : word) | ULT (a b : word) | ULE (a b : word)
@@ -117,10 +117,11 @@ Fixpoint eval (e : env) (t : word) : Z :=
   | BSWAP a w => op_bswap (eval e a) (wbytes w)
   | ROL a b w => op_rot (eval e a) (eval e b) (wbits w) true
   | ROR a b w => op_rot (eval e a) (eval e b) (wbits w) false
-  end.
+  | BOOL p => if holds e p then 1 else 0
+  end
 
 (* INB o l n: o <= l and n <= l - o, unsigned and without wrapping. *)
-Fixpoint holds (e : env) (p : prop) : bool :=
+with holds (e : env) (p : prop) : bool :=
   match p with
   | TRUE => true
   | FALSE => false
@@ -168,6 +169,7 @@ Fixpoint bits (t : word) : Z :=
       end
   | BSWAP _ w => 8 * wbytes w
   | ROL _ _ w | ROR _ _ w => wbits w
+  | BOOL _ => 1
   | SUB _ _ | NEG _ | NOT _ | SAR _ _ | SEXT _ _ => 64
   end.
 
@@ -386,6 +388,7 @@ Proof.
     destruct (_ =? 0); apply land_ones_bound; lia.
   - unfold op_rot. pose proof (wbits_range w).
     destruct (_ =? 0); apply land_ones_bound; lia.
+  - (* BOOL *) destruct (holds e p); simpl; lia.
 Qed.
 
 Corollary eval_range : forall e t, 0 <= eval e t < 2 ^ 64.

@@ -4,7 +4,8 @@
  * Meanings follow lf.h: words are unsigned 64-bit, shifts take the
  * count modulo 64, UDIV/UREM by zero give 0, SEXT a k sign-extends the
  * low k bits, BSWAP reverses the low k bytes, ROL/ROR rotate the low k
- * bits by the count modulo k, INB a b k is "a <= b and k <= b - a".
+ * bits by the count modulo k, INB a b k is "a <= b and k <= b - a",
+ * BOOL p is the word 1 when p holds, else 0.
  */
 #include <stdlib.h>
 #include "lf_eval.h"
@@ -83,6 +84,7 @@ static int one(const struct lf_term *t, uint64_t x, uint64_t y,
 	case LF_SLT: *v = (int64_t)x < (int64_t)y; return 0;
 	case LF_SLE: *v = (int64_t)x <= (int64_t)y; return 0;
 	case LF_INB: *v = x <= y && t->k <= y - x; return 0;
+	case LF_BOOL: *v = x != 0; return 0;
 	}
 	return -1;
 }

@@ -533,6 +533,32 @@ static void test_widths(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(E.msg, "writes r12b"));
 }
 
+/* BOOL: the 0/1 word of a proposition; setcc, cmov, adc and sbb use it */
+static void test_bool(void)
+{
+	struct vc_state s;
+	lf_ref p, b;
+
+	fresh();
+	p = lf_mk(&TAB, LF_ULT, CAPLEN(), WIRELEN(), 0);
+	b = lf_mk(&TAB, LF_BOOL, p, 0, 0);
+	CU_ASSERT_NOT_EQUAL(b, 0);
+	CU_ASSERT_EQUAL(lf_get(&TAB, b)->bits, 1);
+	CU_ASSERT_EQUAL(lf_mk(&TAB, LF_BOOL, lf_mk(&TAB, LF_TRUE, 0, 0, 0), 0, 0), K(1));
+	CU_ASSERT_EQUAL(lf_mk(&TAB, LF_BOOL, lf_mk(&TAB, LF_FALSE, 0, 0, 0), 0, 0), K(0));
+	CU_ASSERT_EQUAL(lf_mk(&TAB, LF_BOOL, CAPLEN(), 0, 0), 0);	/* a word */
+	CU_ASSERT_EQUAL(lf_mk(&TAB, LF_PNOT, b, 0, 0), 0);		/* not a prop */
+	/* setb al after cmp esi, edx: al = BOOL(caplen < wirelen) */
+	vc_init_state(&TAB, &s);
+	CU_ASSERT_EQUAL(step(&s, B(0x31, 0xc0, 0x39, 0xd6, 0x0f, 0x92, 0xc0)), 0);
+	CU_ASSERT_EQUAL(s.reg[X86_RAX], b);
+	/* adc eax, 0 adds the carry as a 0/1 word */
+	CU_ASSERT_EQUAL(rax_after(B(0x39, 0xd6, 0x83, 0xd0, 0x00), &s), /* adc eax, 0 */
+			(IN_RAX + 1) & 0xffffffffull);
+	CU_ASSERT_EQUAL(rax_after(B(0x39, 0xf2, 0x83, 0xd8, 0x00), &s), /* sbb eax, 0 */
+			IN_RAX & 0xffffffffull);
+}
+
 static void test_flag_records(void)
 {
 	struct vc_state s;
@@ -606,6 +632,7 @@ int main(void)
 	CU_add_test(s, "undefined flags", test_undefined_flags);
 	CU_add_test(s, "widths", test_widths);
 	CU_add_test(s, "flag records", test_flag_records);
+	CU_add_test(s, "bool", test_bool);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	fails = CU_get_number_of_failures();

@@ -14,8 +14,7 @@
  * A flag computed from an address-derived (tainted) operand is stored as
  * the tainted word term itself instead of a proposition; reading such a
  * "flag" (jcc, setcc, cmov, adc, sbb) is a rejection.  Where a flag must
- * become a word (setcc, cmov, adc, sbb) its proposition is translated
- * into an exact 0/1 word expression (pword).
+ * become a word (setcc, cmov, adc, sbb) it is the 0/1 word BOOL(p).
  *
  * Trusts: lf_mk (canonical terms, taint, exact 64-bit identities) and
  * the decoder's 'struct x86_insn'.
@@ -30,7 +29,6 @@ struct mach {
 	lf_ref *obl;
 	struct pccf_err *e;
 	int bad;		/* an lf_mk returned 0 */
-	int deep;		/* a condition was too deep to translate */
 };
 
 static const char *const flag_name[VC_NFLAGS] = {
@@ -39,6 +37,12 @@ static const char *const flag_name[VC_NFLAGS] = {
 static const u16 flag_bit[VC_NFLAGS] = {
 	X86_CF, X86_PF, X86_AF, X86_ZF, X86_SF, X86_OF
 };
+
+/* no - the rejection "offset <m->off>: <why>" of class 'code'. */
+static int no(struct mach *m, int code, const char *why)
+{
+	return pccf_fail(m->e, code, "offset %x: %s", m->off, why);
+}
 
 /* mk - lf_mk that remembers a failure in 'm' and propagates it. */
 static lf_ref mk(struct mach *m, u8 kind, lf_ref a, lf_ref b, u64 k)
@@ -258,27 +262,19 @@ static int region(struct mach *m, lf_ref ea, u32 n, int *kind, lf_ref *off,
 		if (m->bad)
 			return 0;
 		if (taint(m, *off))
-			return pccf_fail(m->e, PCCF_EPOLICY,
-					 "offset %x: packet address not of the form pkt + offset",
-					 m->off);
+			return no(m, PCCF_EPOLICY, "packet address not of the form pkt + offset");
 		*kind = 0;
 		return 0;
 	}
 	if (t == (LF_T_PKT | LF_T_MEM))
-		return pccf_fail(m->e, PCCF_EPOLICY,
-				 "offset %x: address straddles packet and scratch",
-				 m->off);
+		return no(m, PCCF_EPOLICY, "address straddles packet and scratch");
 	if (t != LF_T_MEM)
-		return pccf_fail(m->e, PCCF_EPOLICY,
-				 "offset %x: access outside packet and scratch (address not based on rdi or rcx)",
-				 m->off);
+		return no(m, PCCF_EPOLICY, "access outside packet and scratch (address not based on rdi or rcx)");
 	*off = mk(m, LF_SUB, ea, lf_var(m->tab, LF_V_MEM, 64), 0);
 	if (m->bad)
 		return 0;
 	if (!lf_isconst(m->tab, *off, &k))
-		return pccf_fail(m->e, PCCF_EPOLICY,
-				 "offset %x: scratch address is not mem + constant",
-				 m->off);
+		return no(m, PCCF_EPOLICY, "scratch address is not mem + constant");
 	if (n != 4 && n != 8)
 		return pccf_fail(m->e, PCCF_EPOLICY,
 				 "offset %x: scratch access at mem+%U of %u bytes not supported (4 or 8 only)",
@@ -335,14 +331,11 @@ static int wrmem(struct mach *m, const struct x86_mem *mm, u32 n, lf_ref v)
 	if ((rc = eaddr(m, mm, &ea)) || m->bad)
 		return rc;
 	if (taint(m, ea) == LF_T_PKT)
-		return pccf_fail(m->e, PCCF_EPOLICY,
-				 "offset %x: write to the packet", m->off);
+		return no(m, PCCF_EPOLICY, "write to the packet");
 	if ((rc = region(m, ea, n, &kind, &off, &i)) || m->bad)
 		return rc;
 	if (taint(m, v))
-		return pccf_fail(m->e, PCCF_EPOLICY,
-				 "offset %x: stores a value derived from an address",
-				 m->off);
+		return no(m, PCCF_EPOLICY, "stores a value derived from an address");
 	if (n == 4) {
 		m->s->slot[i] = v;
 	} else {
@@ -366,8 +359,7 @@ static int rdop(struct mach *m, const struct x86_opnd *o, u32 w, lf_ref *v)
 		*v = K(m, (u64)o->imm & wmask(w));
 		return 0;
 	}
-	return pccf_fail(m->e, PCCF_EDECODE, "offset %x: missing operand",
-			 m->off);
+	return no(m, PCCF_EDECODE, "missing operand");
 }
 
 /* wrop - operand 'o' := 'v' (masked to o->size). */
@@ -379,9 +371,7 @@ static int wrop(struct mach *m, const struct x86_opnd *o, lf_ref v)
 	case X86_OMEM:
 		return wrmem(m, &o->mem, o->size, v);
 	}
-	return pccf_fail(m->e, PCCF_EDECODE,
-			 "offset %x: destination is not a register or memory",
-			 m->off);
+	return no(m, PCCF_EDECODE, "destination is not a register or memory");
 }
 
 /* ---- flags -------------------------------------------------------- */
@@ -461,167 +451,27 @@ static void szp(struct mach *m, lf_ref *f, lf_ref r, u32 w)
 	f[VC_PF] = parity(m, r);
 }
 
-/* addflags - flags of r = a + b + c (c: carry-in prop or 0), width 'w'. */
-static void addflags(struct mach *m, lf_ref *f, lf_ref a, lf_ref b, lf_ref r,
-		     lf_ref c, u32 w)
-{
-	lf_ref o = mk(m, LF_AND, mk(m, LF_XOR, a, r, 0),
-		      mk(m, LF_XOR, b, r, 0), 0);
-
-	f[VC_CF] = mk(m, LF_ULT, r, a, 0);
-	if (c)
-		f[VC_CF] = mk(m, LF_POR, f[VC_CF],
-			      mk(m, LF_PAND, c, mk(m, LF_EQ, r, a, 0), 0), 0);
-	f[VC_OF] = msbp(m, o, w);
-	f[VC_AF] = auxc(m, a, b, r);
-	szp(m, f, r, w);
-}
-
-/* subflags - flags of r = a - b - c (c: borrow-in prop or 0), width 'w'. */
-static void subflags(struct mach *m, lf_ref *f, lf_ref a, lf_ref b, lf_ref r,
-		     lf_ref c, u32 w)
-{
-	lf_ref o = mk(m, LF_AND, mk(m, LF_XOR, a, b, 0),
-		      mk(m, LF_XOR, a, r, 0), 0);
-
-	f[VC_CF] = mk(m, LF_ULT, a, b, 0);
-	if (c)
-		f[VC_CF] = mk(m, LF_POR, f[VC_CF],
-			      mk(m, LF_PAND, c, mk(m, LF_EQ, a, b, 0), 0), 0);
-	f[VC_OF] = msbp(m, o, w);
-	f[VC_AF] = auxc(m, a, b, r);
-	szp(m, f, r, w);
-}
-
-/* ---- propositions as words ---------------------------------------- */
-
-/* small - both words are below 2^63 (their difference's sign is exact). */
-static int small(struct mach *m, lf_ref a, lf_ref b)
-{
-	return lf_bitmax(m->tab, a) < ((u64)1 << 63) &&
-	       lf_bitmax(m->tab, b) < ((u64)1 << 63);
-}
-
-/* wult - the word 1 if a < b unsigned, else 0 (exact for all 64 bits). */
-static lf_ref wult(struct mach *m, lf_ref a, lf_ref b)
-{
-	lf_ref d = mk(m, LF_SUB, a, b, 0), x;
-
-	if (small(m, a, b))
-		return mk(m, LF_SHR, d, K(m, 63), 0);
-	/* borrow out of bit 63: (~a & b) | (~(a ^ b) & (a - b)) */
-	x = mk(m, LF_OR, mk(m, LF_AND, mk(m, LF_NOT, a, 0, 0), b, 0),
-	       mk(m, LF_AND, mk(m, LF_NOT, mk(m, LF_XOR, a, b, 0), 0, 0), d, 0),
-	       0);
-	return mk(m, LF_SHR, x, K(m, 63), 0);
-}
-
-/* wslt - the word 1 if a < b signed, else 0. */
-static lf_ref wslt(struct mach *m, lf_ref a, lf_ref b)
-{
-	lf_ref d = mk(m, LF_SUB, a, b, 0);
-	/* sign of (a - b) xor signed overflow: d ^ ((a ^ b) & (d ^ a)) */
-	lf_ref x = mk(m, LF_XOR, d,
-		      mk(m, LF_AND, mk(m, LF_XOR, a, b, 0),
-			 mk(m, LF_XOR, d, a, 0), 0), 0);
-
-	return mk(m, LF_SHR, x, K(m, 63), 0);
-}
-
-/* weq - the word 1 if a == b, else 0. */
-static lf_ref weq(struct mach *m, lf_ref a, lf_ref b)
-{
-	lf_ref z = mk(m, LF_XOR, a, b, 0);
-
-	if (small(m, a, b))	/* z < 2^63: z - 1 has bit 63 iff z == 0 */
-		return mk(m, LF_SHR, mk(m, LF_SUB, z, K(m, 1), 0), K(m, 63), 0);
-	z = mk(m, LF_OR, z, mk(m, LF_NEG, z, 0, 0), 0);
-	return mk(m, LF_XOR, mk(m, LF_SHR, z, K(m, 63), 0), K(m, 1), 0);
-}
-
-/* atomword - the 0/1 word of a proposition without propositional
- * operands; 0 (and m->bad) for a kind that has none. */
-static lf_ref atomword(struct mach *m, const struct lf_term *t)
-{
-	switch (t->kind) {
-	case LF_TRUE:
-		return K(m, 1);
-	case LF_FALSE:
-		return K(m, 0);
-	case LF_EQ:
-		return weq(m, t->a, t->b);
-	case LF_ULT:
-		return wult(m, t->a, t->b);
-	case LF_ULE:
-		return mk(m, LF_XOR, wult(m, t->b, t->a), K(m, 1), 0);
-	case LF_SLT:
-		return wslt(m, t->a, t->b);
-	case LF_SLE:
-		return mk(m, LF_XOR, wslt(m, t->b, t->a), K(m, 1), 0);
-	}
-	m->bad = 1;
-	return 0;
-}
-
-#define PW_MAX 48
-
 /*
- * pword - the word 1 if proposition 'p' holds, else 0, built without
- * recursion (an explicit stack of at most PW_MAX frames; deeper
- * propositions set m->deep).  Connectives map to bit operations on 0/1.
+ * arflags - flags of r = a + b + c ('sub' 0) or r = a - b - c ('sub' 1)
+ * at width 'w'; 'c' is the carry (borrow) in, a proposition, or 0.
+ * Carry out: r < a (add), a < b (sub), or with a carry in also r == a
+ * (add), a == b (sub).  Overflow: the sign of (a ^ r) & (b ^ r) (add),
+ * (a ^ r) & (b ^ a) (sub).
  */
-static lf_ref pword(struct mach *m, lf_ref p)
+static void arflags(struct mach *m, lf_ref *f, int sub, lf_ref a, lf_ref b,
+		    lf_ref r, lf_ref c, u32 w)
 {
-	lf_ref st[PW_MAX], res[PW_MAX], x, y;
-	u8 ph[PW_MAX];
-	int sp = 0, rp = 0;
+	lf_ref x = sub ? a : r, y = sub ? b : a;
+	lf_ref o = mk(m, LF_AND, mk(m, LF_XOR, a, r, 0),
+		      mk(m, LF_XOR, b, x, 0), 0);
 
-	st[sp] = p;
-	ph[sp++] = 0;
-	while (sp > 0 && !m->bad) {
-		struct lf_term t = *lf_get(m->tab, st[sp - 1]);
-		int nch = (t.kind == LF_PNOT) ? 1 :
-			  (t.kind == LF_PAND || t.kind == LF_POR ||
-			   t.kind == LF_IMP) ? 2 : 0;
-
-		if (nch && ph[sp - 1] == 0) {
-			if (sp + nch > PW_MAX) {
-				m->deep = m->bad = 1;
-				return 0;
-			}
-			ph[sp - 1] = 1;
-			if (nch == 2) {
-				st[sp] = t.b;
-				ph[sp++] = 0;
-			}
-			st[sp] = t.a;
-			ph[sp++] = 0;
-			continue;
-		}
-		sp--;
-		if (nch == 0) {
-			x = atomword(m, &t);
-		} else if (nch == 1) {
-			x = mk(m, LF_XOR, res[--rp], K(m, 1), 0);
-		} else {
-			/* 'a' was translated first: res holds [.., a, b] */
-			x = res[--rp];
-			y = res[--rp];
-			if (t.kind == LF_PAND)
-				x = mk(m, LF_AND, y, x, 0);
-			else if (t.kind == LF_POR)
-				x = mk(m, LF_OR, y, x, 0);
-			else
-				x = mk(m, LF_OR, mk(m, LF_XOR, y, K(m, 1), 0),
-				       x, 0);
-		}
-		if (rp >= PW_MAX) {
-			m->deep = m->bad = 1;
-			return 0;
-		}
-		res[rp++] = x;
-	}
-	return rp == 1 && !m->bad ? res[0] : 0;
+	f[VC_CF] = mk(m, LF_ULT, x, y, 0);
+	if (c)
+		f[VC_CF] = mk(m, LF_POR, f[VC_CF],
+			      mk(m, LF_PAND, c, mk(m, LF_EQ, x, y, 0), 0), 0);
+	f[VC_OF] = msbp(m, o, w);
+	f[VC_AF] = auxc(m, a, b, r);
+	szp(m, f, r, w);
 }
 
 /* ---- conditions --------------------------------------------------- */
@@ -702,9 +552,7 @@ static int cond(struct mach *m, const struct vc_state *s, u8 cc, lf_ref *out)
 	if (cc & 1)
 		c = mk(m, LF_PNOT, c, 0, 0);
 	if (!m->bad && taint(m, c))
-		return pccf_fail(m->e, PCCF_EPOLICY,
-				 "offset %x: condition derived from an address",
-				 m->off);
+		return no(m, PCCF_EPOLICY, "condition derived from an address");
 	*out = c;
 	return 0;
 }
@@ -731,7 +579,7 @@ static int alu(struct mach *m, const struct x86_insn *in)
 	if (op == X86_ADC || op == X86_SBB) {
 		if ((rc = rdflag(m, m->s, VC_CF, &c)))
 			return rc;
-		cw = pword(m, c);
+		cw = mk(m, LF_BOOL, c, 0, 0);
 	}
 	switch (op) {
 	case X86_ADD:
@@ -740,7 +588,7 @@ static int alu(struct mach *m, const struct x86_insn *in)
 		if (cw)
 			r = mk(m, LF_ADD, r, cw, 0);
 		r = msk(m, r, w);
-		addflags(m, f, a, b, r, c, w);
+		arflags(m, f, 0, a, b, r, c, w);
 		break;
 	case X86_SUB:
 	case X86_SBB:
@@ -749,7 +597,7 @@ static int alu(struct mach *m, const struct x86_insn *in)
 		if (cw)
 			r = mk(m, LF_SUB, r, cw, 0);
 		r = msk(m, r, w);
-		subflags(m, f, a, b, r, c, w);
+		arflags(m, f, 1, a, b, r, c, w);
 		break;
 	default:
 		r = mk(m, op == X86_OR ? LF_OR : op == X86_XOR ? LF_XOR : LF_AND,
@@ -781,19 +629,19 @@ static int unary(struct mach *m, const struct x86_insn *in)
 		return wrop(m, &in->o[0], msk(m, mk(m, LF_NOT, a, 0, 0), w));
 	case X86_NEG:
 		r = msk(m, mk(m, LF_SUB, z, a, 0), w);
-		subflags(m, f, z, a, r, 0, w);
+		arflags(m, f, 1, z, a, r, 0, w);
 		b = a;
 		a = z;
 		break;
 	case X86_INC:
 		b = K(m, 1);
 		r = msk(m, mk(m, LF_ADD, a, b, 0), w);
-		addflags(m, f, a, b, r, 0, w);
+		arflags(m, f, 0, a, b, r, 0, w);
 		break;
 	default:		/* DEC */
 		b = K(m, 1);
 		r = msk(m, mk(m, LF_SUB, a, b, 0), w);
-		subflags(m, f, a, b, r, 0, w);
+		arflags(m, f, 1, a, b, r, 0, w);
 	}
 	if (m->bad)
 		return 0;
@@ -869,9 +717,7 @@ static int shift(struct mach *m, const struct x86_insn *in)
 		k = (u64)in->o[1].imm & cmask;
 	} else {
 		if (in->o[1].kind != X86_OREG || in->o[1].reg != X86_RCX)
-			return pccf_fail(m->e, PCCF_EDECODE,
-					 "offset %x: shift count is not cl",
-					 m->off);
+			return no(m, PCCF_EDECODE, "shift count is not cl");
 		if ((rc = rdreg(m, X86_RCX, 1, &cl)))
 			return rc;
 		isk = !m->bad && lf_isconst(m->tab, cl, &k);
@@ -912,8 +758,7 @@ static int imul(struct mach *m, const struct x86_insn *in)
 	int rc;
 
 	if (w < 2)
-		return pccf_fail(m->e, PCCF_EDECODE,
-				 "offset %x: 8-bit imul not accepted", m->off);
+		return no(m, PCCF_EDECODE, "8-bit imul not accepted");
 	if (in->o[2].kind == X86_OIMM) {
 		if ((rc = rdop(m, &in->o[1], w, &a)) ||
 		    (rc = rdop(m, &in->o[2], w, &b)))
@@ -947,26 +792,21 @@ static int udiv(struct mach *m, const struct x86_insn *in)
 	int rc;
 
 	if (w < 2)
-		return pccf_fail(m->e, PCCF_EDECODE,
-				 "offset %x: 8-bit div not accepted", m->off);
+		return no(m, PCCF_EDECODE, "8-bit div not accepted");
 	if ((rc = rdop(m, &in->o[0], w, &d)) ||
 	    (rc = rdreg(m, X86_RAX, w, &lo)) || (rc = rdreg(m, X86_RDX, w, &hi)))
 		return rc;
 	if (m->bad)
 		return 0;
 	if (taint(m, d) || taint(m, lo) || taint(m, hi))
-		return pccf_fail(m->e, PCCF_EPOLICY,
-				 "offset %x: div operand derived from an address",
-				 m->off);
+		return no(m, PCCF_EPOLICY, "div operand derived from an address");
 	ob = mk(m, LF_PAND, mk(m, LF_PNOT, zerop(m, d), 0, 0),
 		mk(m, LF_ULT, hi, d, 0), 0);
 	*m->obl = mk(m, LF_PAND, *m->obl, ob, 0);
 	if (lf_isconst(m->tab, hi, &k) && k == 0)
 		n = lo;
 	else if (w == 8)
-		return pccf_fail(m->e, PCCF_EPOLICY,
-				 "offset %x: 64-bit div with a high half (rdx) that is not 0 is not supported",
-				 m->off);
+		return no(m, PCCF_EPOLICY, "64-bit div with a high half (rdx) that is not 0 is not supported");
 	else
 		n = mk(m, LF_OR, mk(m, LF_SHL, hi, K(m, 8 * w), 0), lo, 0);
 	q = mk(m, LF_UDIV, n, d, 0);
@@ -997,24 +837,19 @@ static int moves(struct mach *m, const struct x86_insn *in)
 		return wrop(m, &in->o[0], v);
 	case X86_LEA:
 		if (in->o[1].kind != X86_OMEM || in->o[0].kind != X86_OREG)
-			return pccf_fail(m->e, PCCF_EDECODE,
-					 "offset %x: bad lea operands", m->off);
+			return no(m, PCCF_EDECODE, "bad lea operands");
 		if ((rc = eaddr(m, &in->o[1].mem, &v)))
 			return rc;
 		return wrop(m, &in->o[0], msk(m, v, in->o[0].size));
 	case X86_BSWAP:
 		if (w != 4 && w != 8)
-			return pccf_fail(m->e, PCCF_EDECODE,
-					 "offset %x: 16-bit bswap not accepted",
-					 m->off);
+			return no(m, PCCF_EDECODE, "16-bit bswap not accepted");
 		if ((rc = rdop(m, &in->o[0], w, &v)))
 			return rc;
 		return wrop(m, &in->o[0], mk(m, LF_BSWAP, v, 0, w));
 	case X86_XCHG:
 		if (in->o[0].kind != X86_OREG || in->o[1].kind != X86_OREG)
-			return pccf_fail(m->e, PCCF_EDECODE,
-					 "offset %x: xchg with memory not accepted",
-					 m->off);
+			return no(m, PCCF_EDECODE, "xchg with memory not accepted");
 		if ((rc = rdop(m, &in->o[0], w, &v)) ||
 		    (rc = rdop(m, &in->o[1], w, &v2)) ||
 		    (rc = wrop(m, &in->o[0], v2)))
@@ -1022,9 +857,7 @@ static int moves(struct mach *m, const struct x86_insn *in)
 		return wrop(m, &in->o[1], v);
 	default:		/* CDQE: rax's low half sign-extended */
 		if (w != 2 && w != 4 && w != 8)
-			return pccf_fail(m->e, PCCF_EDECODE,
-					 "offset %x: bad cbw/cwde/cdqe size",
-					 m->off);
+			return no(m, PCCF_EDECODE, "bad cbw/cwde/cdqe size");
 		if ((rc = rdreg(m, X86_RAX, w / 2, &v)))
 			return rc;
 		return wrreg(m, X86_RAX, w, msk(m, sx(m, v, w / 2), w));
@@ -1041,16 +874,16 @@ static int condmove(struct mach *m, const struct x86_insn *in)
 	if (in->mnem == X86_SETCC) {
 		if ((rc = cond(m, m->s, in->cc, &c)))
 			return rc;
-		return wrop(m, &in->o[0], pword(m, c));
+		return wrop(m, &in->o[0], mk(m, LF_BOOL, c, 0, 0));
 	}
 	if (in->o[0].kind != X86_OREG)
-		return pccf_fail(m->e, PCCF_EDECODE,
-				 "offset %x: cmov to memory", m->off);
+		return no(m, PCCF_EDECODE, "cmov to memory");
 	if ((rc = rdop(m, &in->o[1], w, &src)) ||
 	    (rc = rdop(m, &in->o[0], w, &dst)) ||
 	    (rc = cond(m, m->s, in->cc, &c)))
 		return rc;
-	mm = mk(m, LF_NEG, pword(m, c), 0, 0);	/* all ones when taken */
+	/* all ones when taken */
+	mm = mk(m, LF_NEG, mk(m, LF_BOOL, c, 0, 0), 0, 0);
 	return wrop(m, &in->o[0],
 		    mk(m, LF_OR, mk(m, LF_AND, src, mm, 0),
 		       mk(m, LF_AND, dst, mk(m, LF_NOT, mm, 0, 0), 0), 0));
@@ -1081,9 +914,7 @@ static int dispatch(struct mach *m, const struct x86_insn *in)
 	case X86_ENDBR64: case X86_NOP:
 		return 0;
 	case X86_JCC: case X86_JMP: case X86_RET:
-		return pccf_fail(m->e, PCCF_EDECODE,
-				 "offset %x: control transfer given to vc_step",
-				 m->off);
+		return no(m, PCCF_EDECODE, "control transfer given to vc_step");
 	}
 	return pccf_fail(m->e, PCCF_EDECODE, "offset %x: unknown mnemonic %u",
 			 m->off, in->mnem);
@@ -1095,13 +926,8 @@ static int finish(struct mach *m, int rc)
 	if (rc || !m->bad)
 		return rc;
 	if (m->tab->full)
-		return pccf_fail(m->e, PCCF_ELIMIT,
-				 "offset %x: term table full", m->off);
-	if (m->deep)
-		return pccf_fail(m->e, PCCF_ELIMIT,
-				 "offset %x: condition too deep", m->off);
-	return pccf_fail(m->e, PCCF_EPOLICY,
-			 "offset %x: ill-formed term (internal)", m->off);
+		return no(m, PCCF_ELIMIT, "term table full");
+	return no(m, PCCF_EPOLICY, "ill-formed term (internal)");
 }
 
 void vc_init_state(struct lf_tab *tab, struct vc_state *s)

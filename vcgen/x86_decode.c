@@ -55,17 +55,25 @@ struct dec {
 	u8 has_modrm;
 };
 
+/* no - the rejection 'fmt' of the instruction ('fmt' takes its offset). */
+static int no(const struct dec *d, const char *fmt)
+{
+	return pccf_fail(d->e, PCCF_EDECODE, fmt, d->off);
+}
+
+/* no_on - the rejection 'fmt' (offset, then 'name') of the instruction. */
+static int no_on(const struct dec *d, const char *fmt, const char *name)
+{
+	return pccf_fail(d->e, PCCF_EDECODE, fmt, d->off, name);
+}
+
 /* fetch - read the next byte of the instruction into '*b', or reject. */
 static int fetch(struct dec *d, u8 *b)
 {
 	if (d->pos - d->off >= MAX_INSN)
-		return pccf_fail(d->e, PCCF_EDECODE,
-				 "offset %x: instruction longer than 15 bytes",
-				 d->off);
+		return no(d, "offset %x: instruction longer than 15 bytes");
 	if (d->pos >= d->len)
-		return pccf_fail(d->e, PCCF_EDECODE,
-				 "instruction at offset %x runs past the end of the code",
-				 d->off);
+		return no(d, "instruction at offset %x runs past the end of the code");
 	*b = d->code[d->pos++];
 	return 0;
 }
@@ -163,15 +171,13 @@ static int read_prefixes(struct dec *d)
 static int check_global_prefixes(struct dec *d)
 {
 	if (d->pfx & P_F0)
-		return pccf_fail(d->e, PCCF_EDECODE, "offset %x: lock prefix (f0)", d->off);
+		return no(d, "offset %x: lock prefix (f0)");
 	if (d->pfx & P_F2)
-		return pccf_fail(d->e, PCCF_EDECODE, "offset %x: repne prefix (f2)", d->off);
+		return no(d, "offset %x: repne prefix (f2)");
 	if (d->pfx & P_67)
-		return pccf_fail(d->e, PCCF_EDECODE,
-				 "offset %x: address-size prefix (67)", d->off);
+		return no(d, "offset %x: address-size prefix (67)");
 	if (d->pfx & P_FSGS)
-		return pccf_fail(d->e, PCCF_EDECODE,
-				 "offset %x: fs/gs segment prefix (64/65)", d->off);
+		return no(d, "offset %x: fs/gs segment prefix (64/65)");
 	return 0;
 }
 
@@ -270,32 +276,20 @@ static int check_row_prefixes(struct dec *d, const struct x86_row *r)
 
 	if ((d->pfx & P_F3) && !(r->flags & XF_F3)) {
 		if (d->map == 0 && d->op == 0x90 && !(d->rex & 1))
-			return pccf_fail(d->e, PCCF_EDECODE,
-					 "offset %x: pause (f3 90) is not in the accepted subset",
-					 d->off);
-		return pccf_fail(d->e, PCCF_EDECODE,
-				 "offset %x: rep prefix (f3) on %s", d->off, name);
+			return no(d, "offset %x: pause (f3 90) is not in the accepted subset");
+		return no_on(d, "offset %x: rep prefix (f3) on %s", name);
 	}
 	if (!(d->pfx & P_F3) && (r->flags & XF_F3))
-		return pccf_fail(d->e, PCCF_EDECODE,
-				 "offset %x: opcode 0f 1e without f3 is not in the accepted subset",
-				 d->off);
+		return no(d, "offset %x: opcode 0f 1e without f3 is not in the accepted subset");
 	if ((d->pfx & P_66) && !(r->flags & XF_66)) {
 		if (r->flags & XF_BR || r->mnem == X86_RET)
-			return pccf_fail(d->e, PCCF_EDECODE,
-					 "offset %x: operand-size prefix (66) on a branch or return (%s)",
-					 d->off, name);
-		return pccf_fail(d->e, PCCF_EDECODE,
-				 "offset %x: operand-size prefix (66) on %s", d->off, name);
+			return no_on(d, "offset %x: operand-size prefix (66) on a branch or return (%s)", name);
+		return no_on(d, "offset %x: operand-size prefix (66) on %s", name);
 	}
 	if ((d->pfx & P_SEG) && !(r->flags & XF_SEG))
-		return pccf_fail(d->e, PCCF_EDECODE,
-				 "offset %x: segment prefix on %s (allowed only on multi-byte nops)",
-				 d->off, name);
+		return no_on(d, "offset %x: segment prefix on %s (allowed only on multi-byte nops)", name);
 	if ((r->flags & XF_W) && !(d->rex & 8))
-		return pccf_fail(d->e, PCCF_EDECODE,
-				 "offset %x: movsxd without REX.W is not in the accepted subset",
-				 d->off);
+		return no(d, "offset %x: movsxd without REX.W is not in the accepted subset");
 	return 0;
 }
 
@@ -337,14 +331,12 @@ static int read_rm(struct dec *d, struct x86_opnd *o, u8 size, const char *name,
 	o->size = size;
 	if (mod == 3) {
 		if (memonly)
-			return pccf_fail(d->e, PCCF_EDECODE,
-					 "offset %x: %s with a register operand", d->off, name);
+			return no_on(d, "offset %x: %s with a register operand", name);
 		set_reg(d, o, (u8)(rm | ((d->rex & 1) << 3)), size);
 		return 0;
 	}
 	if (regonly)
-		return pccf_fail(d->e, PCCF_EDECODE,
-				 "offset %x: %s with a memory operand", d->off, name);
+		return no_on(d, "offset %x: %s with a memory operand", name);
 	o->kind = X86_OMEM;
 	o->mem.base = X86_NOREG;
 	o->mem.index = X86_NOREG;
@@ -365,8 +357,7 @@ static int read_rm(struct dec *d, struct x86_opnd *o, u8 size, const char *name,
 		else
 			mod = 2;	/* disp32, no base */
 	} else if (mod == 0 && rm == 5) {
-		return pccf_fail(d->e, PCCF_EDECODE,
-				 "offset %x: rip-relative addressing", d->off);
+		return no(d, "offset %x: rip-relative addressing");
 	} else {
 		o->mem.base = (u8)(rm | ((d->rex & 1) << 3));
 	}
@@ -492,8 +483,7 @@ static int operand(struct dec *d, const struct x86_row *r, u8 f,
 	case XO_Iv:
 		return read_imm(d, o, size, size);
 	default:
-		return pccf_fail(d->e, PCCF_EDECODE,
-				 "offset %x: internal: bad operand form", d->off);
+		return no(d, "offset %x: internal: bad operand form");
 	}
 }
 
