@@ -52,6 +52,7 @@ $(B)/pccf: $(CLI_OBJ) $(B)/libpccf.a
 
 include tests/tests.mk
 include bench/bench.mk
+include tests/fuzz/fuzz.mk
 
 deps:
 	sh tools/deps.sh

@@ -96,14 +96,18 @@ int lf_read_terms(const u8 *p, u32 n, u32 *pos, struct lf_tab *tab,
 
 	if (lf_uleb(p, n, pos, &cnt))
 		return pccf_fail(e, PCCF_EPROOF, "term list: bad count at byte %u", *pos);
-	if (cnt > max_terms || cnt > n - *pos)	/* each record >= 1 byte */
-		return pccf_fail(e, PCCF_ELIMIT, "term list: %U terms exceed the limit or the section", cnt);
+	if (cnt > max_terms)
+		return pccf_fail(e, PCCF_ELIMIT, "term list: %U terms exceed the limit of %u", cnt, max_terms);
+	if (cnt > n - *pos)	/* each record takes at least one byte */
+		return pccf_fail(e, PCCF_EPROOF, "term list: %U terms cannot fit in %u bytes", cnt, n - *pos);
 	*refs = pccf_alloc(ar, (size_t)(cnt + 1) * sizeof(lf_ref));
 	if (!*refs)
 		return pccf_fail(e, PCCF_ELIMIT, "term list: out of memory for %U terms", cnt);
 	for (i = 1; i <= cnt; i++) {
 		at = *pos;
-		kind = p[(*pos)++];	/* in range: cnt <= n - pos above */
+		if (*pos >= n)	/* records may be longer than a byte */
+			return pccf_fail(e, PCCF_EPROOF, "term %u (byte %u): truncated", i, at);
+		kind = p[(*pos)++];
 		if (kind == LF_NONE || kind >= LF_NKINDS)
 			return pccf_fail(e, PCCF_EPROOF, "term %u (byte %u): unknown kind %u", i, at, kind);
 		nops = kind == LF_VAR ? 2 : lf_kind_arity[kind] + has_k(kind);
@@ -136,10 +140,11 @@ int lf_read_terms(const u8 *p, u32 n, u32 *pos, struct lf_tab *tab,
 
 static int fail(struct checker *c, const struct frame *f, const char *what)
 {
+	int named = f->op == LF_N_RULE && f->rule < SIG_NRULES;
+
 	return pccf_fail(c->e, PCCF_EPROOF, "proof node %u (byte %u, %s%s%s): %s",
-			 f->idx, f->at, node_name[f->op],
-			 f->op == LF_N_RULE ? " " : "",
-			 f->op == LF_N_RULE ? sig_rules[f->rule].name : "", what);
+			 f->idx, f->at, node_name[f->op], named ? " " : "",
+			 named ? sig_rules[f->rule].name : "", what);
 }
 
 /* push - start the node at the cursor in 'mode' against 'goal'. */
@@ -167,6 +172,7 @@ static int push(struct checker *c, u8 mode, lf_ref goal)
 		if (lf_uleb(c->p, c->n, &c->pos, &v))
 			return fail(c, f, "truncated operand");
 		f->tmp = (lf_ref)(v > 0xffffffffu ? 0xffffffffu : v);
+		f->rule = SIG_NRULES;	/* named once rule_step accepts it */
 	}
 	if (mode == INFER && (f->op == LF_N_IMPI || f->op == LF_N_ANDI ||
 			      f->op == LF_N_TRUEI))
@@ -184,6 +190,35 @@ static int pushhyp(struct checker *c, struct frame *f, lf_ref a)
 }
 
 /* --- rules: matching and instantiation of sig_rules patterns --- */
+
+/* split - 'x' as base + constant ('*base' 0 for a constant). */
+static void split(const struct lf_tab *tab, lf_ref x, lf_ref *base, u64 *k)
+{
+	const struct lf_term *t = lf_get(tab, x);
+
+	*base = x;
+	*k = 0;
+	if (t->kind == LF_CONST) {
+		*base = 0;
+		*k = t->k;
+	} else if (t->kind == LF_ADD && lf_isconst(tab, t->b, k)) {
+		*base = t->a;
+	}
+}
+
+/* offset_of - the constant d with t = a + d (same base), or -1. */
+static int offset_of(const struct lf_tab *tab, lf_ref t, lf_ref a, u64 *d)
+{
+	lf_ref bt, ba;
+	u64 kt, ka;
+
+	split(tab, t, &bt, &kt);
+	split(tab, a, &ba, &ka);
+	if (bt != ba)
+		return -1;
+	*d = kt - ka;
+	return 0;
+}
 
 /* match - bind 'b' so that pattern 'root' of 'r' denotes term 't'. */
 static int match(const struct checker *c, const struct sig_rule *r, u8 root,
@@ -231,6 +266,16 @@ static int match(const struct checker *c, const struct sig_rule *r, u8 root,
 			if (tt->kind != LF_VAR || tt->k != LF_V_CAPLEN)
 				return -1;
 			continue;
+		}
+		if (q->op == LF_ADD && r->pat[q->b].op == SIG_P_KMV &&
+		    r->pat[q->a].op == SIG_P_MV &&
+		    (b->bound & (1u << r->pat[q->a].mv))) {
+			/* (add a k) with a bound: k is what t adds to a's base
+			 * (lf_mk folds (x + c1) + c2, so a need not appear) */
+			if (offset_of(c->tab, t, b->mv[r->pat[q->a].mv], &k))
+				return -1;
+			q = &r->pat[q->b];
+			goto bindk;
 		}
 		if (q->op == LF_ADD && r->pat[q->b].op == SIG_P_KMV &&
 		    !(tt->kind == LF_ADD && lf_isconst(c->tab, tt->b, &k))) {

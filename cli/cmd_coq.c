@@ -54,6 +54,21 @@ struct exporter {
 	FILE *out;
 };
 
+/* split_add - 'x' as base + constant (base 0 for a constant). */
+static void split_add(const struct lf_tab *tab, lf_ref x, lf_ref *base, u64 *k)
+{
+	const struct lf_term *t = lf_get(tab, x);
+
+	*base = x;
+	*k = 0;
+	if (t->kind == LF_CONST) {
+		*base = 0;
+		*k = t->k;
+	} else if (t->kind == LF_ADD && lf_isconst(tab, t->b, k)) {
+		*base = t->a;
+	}
+}
+
 /* --- pass 1: recompute types (a copy of check.c's logic) --- */
 
 static int match(const struct exporter *x, const struct sig_rule *r, u8 root,
@@ -101,6 +116,21 @@ static int match(const struct exporter *x, const struct sig_rule *r, u8 root,
 			if (tt->kind != LF_VAR || tt->k != LF_V_CAPLEN)
 				return -1;
 			continue;
+		}
+		if (q->op == LF_ADD && r->pat[q->b].op == SIG_P_KMV &&
+		    r->pat[q->a].op == SIG_P_MV &&
+		    (b->bound & (1u << r->pat[q->a].mv))) {
+			/* as check.c: k is what t adds to a's base */
+			lf_ref bt, ba;
+			u64 kt, ka;
+
+			split_add(x->tab, t, &bt, &kt);
+			split_add(x->tab, b->mv[r->pat[q->a].mv], &ba, &ka);
+			if (bt != ba)
+				return -1;
+			k = kt - ka;
+			q = &r->pat[q->b];
+			goto bindk;
 		}
 		if (q->op == LF_ADD && r->pat[q->b].op == SIG_P_KMV &&
 		    !(tt->kind == LF_ADD && lf_isconst(x->tab, tt->b, &k))) {

@@ -305,11 +305,16 @@ static struct pn *le_small(struct prover *p, lf_ref a, lf_ref b)
 	split(p->tab, b, &bb, &kb);
 	if (ba && ba == bb && ka <= kb && lf_bitmax(p->tab, ba) <= ~0ull - kb)
 		return rule("addk");
-	/* a masked index: (x & m) + k1 <= x + k2 */
-	if (ba && bb && lf_get(p->tab, ba)->kind == LF_AND &&
-	    lf_get(p->tab, ba)->a == bb && ka <= kb &&
-	    lf_bitmax(p->tab, bb) <= ~0ull - kb)
-		return rule("and_addk");
+	/* a masked index: (x & m) + k1 <= x + k2, x itself maybe y + c */
+	if (ba && bb && lf_get(p->tab, ba)->kind == LF_AND) {
+		lf_ref x = lf_get(p->tab, ba)->a, bx;
+		uint64_t c;
+
+		split(p->tab, x, &bx, &c);
+		if (bx == bb && c <= kb && ka <= kb - c &&
+		    lf_bitmax(p->tab, x) <= ~0ull - (kb - c))
+			return rule("and_addk");
+	}
 	if (!bb && lf_bitmax(p->tab, a) <= kb)
 		return rule("bits_k");
 	return NULL;

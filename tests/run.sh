@@ -115,6 +115,13 @@ for t in tests/test_*.sh; do
 	fi
 done
 
+# Hostile input: a short libFuzzer run on the consumer and the soundness
+# hunt (mutated certified objects: rejected, or run under guard pages).
+nsuites=$((nsuites + 1))
+run_suite fuzz-short make -s B="$B" fuzz-short
+nsuites=$((nsuites + 1))
+run_suite hunt-short make -s B="$B" hunt-short
+
 # Coq: the rules' soundness proofs, and exported certificates re-checked.
 nsuites=$((nsuites + 1))
 run_suite coq-build sh tools/coq-check.sh build "$B"
