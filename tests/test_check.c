@@ -223,7 +223,7 @@ static void test_rules_side_conditions(void)
 	u8 t[] = { LF_N_RULE, (u8)rule_no("addk") };
 	u8 f[] = { LF_N_RULE, (u8)rule_no("false_e"), LF_N_TRUEI };
 
-	expect(t, sizeof(t), ok, PCCF_ELIMIT, "term list");	/* no term list */
+	expect(t, sizeof(t), ok, PCCF_EPROOF, "cannot fit");	/* no term list */
 	{
 		struct buf b = raw(NULL, 0, 0, t, sizeof(t));
 
