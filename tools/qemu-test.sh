@@ -9,8 +9,12 @@
 # tool has 'compile', a few compiled expressions; a replay trace
 # (tools/gentrace.c, then only frames loopback delivers unchanged); the
 # user-space results ('pccf run -v') that the kernel's counts and capture
-# must equal; and a set of malformed, tampered and unsafe objects with the
-# errno and 'pccf check' message each must be rejected with.  Then it
+# must equal; a set of malformed, tampered and unsafe objects with the
+# errno and 'pccf check' message each must be rejected with; and the
+# kernel batch: BATCH_MUTANTS (500) mutants of the certified objects
+# (tools/qemu/mkbatch.c, the hunt's edits, seed BATCH_SEED = 7), libFuzzer
+# corpus inputs and the fuzz regression objects, each with user space's
+# verdict, which the kernel must repeat exactly.  Then it
 # packs an initramfs around tools/qemu/init.sh, boots
 # qemu-system-x86_64 under TCG (no KVM) with a 5-minute timeout, and
 # checks the guest's verdict and its capture file (decoded on the host and
@@ -197,6 +201,51 @@ for f in "$BAD"/*.pcc; do
 	[ -s "$b.msg" ] || die "no rejection message from pccf check for ${b##*/}"
 done
 
+# ---- host: the kernel batch (fuzzed and mutated objects) -----------------
+# tools/qemu/mkbatch.c: BATCH_MUTANTS (default 500) distinct mutants of the
+# certified objects above, made by the soundness hunt's edits with a fixed
+# seed (BATCH_SEED, default 7), plus 40 inputs of each libFuzzer corpus
+# (build/fuzz/corpus-*, when a fuzz run has left them) and the fuzz
+# regression objects.  Each file's expectation is what user space says:
+# 'pccf check' (exit status, message) and verdict (the class's errno),
+# which must agree; an accepted one also gets its accepted count on the
+# replay trace ('pccf run -v').
+BT=$T/batch
+mkdir -p "$BT"
+# shellcheck disable=SC2086
+$CC $GFLAGS $INC "$ROOT/tools/qemu/mkbatch.c" "$B/libpccf.a" -lpcap -o "$W/mkbatch" ||
+	die "cannot build mkbatch"
+set --
+[ -d "$B/fuzz/corpus-fuzz_verify" ] && set -- "$@" -f "$B/fuzz/corpus-fuzz_verify"
+[ -d "$B/fuzz/corpus-fuzz_proof" ] && set -- "$@" -F "$B/fuzz/corpus-fuzz_proof"
+[ -d "$ROOT/tests/fuzz/regress" ] && set -- "$@" -r "$ROOT/tests/fuzz/regress"
+nmut=${BATCH_MUTANTS:-500}
+mkb=$("$W/mkbatch" -n "$nmut" -s "${BATCH_SEED:-7}" -k 40 "$@" -o "$BT" "$T"/obj/*.pcc) ||
+	die "mkbatch failed: $mkb"
+: >"$T/batch.txt"
+nbatch=0
+bacc=0
+for f in "$BT"/*.pcc; do
+	name=${f##*/}
+	nbatch=$((nbatch + 1))
+	v=$("$W/verdict" "$f")
+	if "$PCCF" check -q "$f" 2>"$W/check.err"; then
+		[ "$v" = ok ] || die "batch $name: pccf check accepts, verdict says '$v'"
+		"$PCCF" run -v "$f" "$T/replay.pcap" >"$W/batch.rets" 2>/dev/null ||
+			die "batch $name: accepted, but pccf run fails"
+		printf '%s\tok\t%s\n' "$name" "$(grep -cv '^0$' "$W/batch.rets" || true)" >>"$T/batch.txt"
+		bacc=$((bacc + 1))
+	else
+		msg=$(sed -n "s|^$f: rejected: ||p" "$W/check.err")
+		[ -n "$msg" ] || die "batch $name: no rejection message from pccf check"
+		[ "$v" = "${v%%	*}	$msg" ] ||
+			die "batch $name: pccf check says '$msg', verdict '$v'"
+		printf '%s\t%s\t%s\n' "$name" "${v%%	*}" "$msg" >>"$T/batch.txt"
+	fi
+done
+[ "$nbatch" -ge 300 ] || die "kernel batch: only $nbatch objects ($mkb)"
+log "$mkb; user space: $((nbatch - bacc)) rejected, $bacc accepted"
+
 # ---- initramfs and boot ---------------------------------------------------
 cp /bin/busybox "$W/root/bin/busybox"
 cp "$ROOT/tools/qemu/init.sh" "$W/root/init"
@@ -204,7 +253,7 @@ chmod 755 "$W/root/init"
 cp "$B/kmod/pccf.ko" "$W/root/pccf.ko"
 (cd "$W/root" && find . | cpio -o -H newc --quiet) | gzip -1 >"$W/initramfs.cpio.gz"
 prep=$(secs "$t_begin")
-log "host side ready in ${prep}s: $(wc -l <"$T/good.txt") filters, $nframes frames, $nbad bad objects; booting QEMU (TCG)"
+log "host side ready in ${prep}s: $(wc -l <"$T/good.txt") filters, $nframes frames, $nbad bad objects, $nbatch batch objects; booting QEMU (TCG)"
 t_boot=$(date +%s%N)
 rc=0
 timeout "$TIMEOUT" qemu-system-x86_64 -m 512 -smp 2 -nographic -no-reboot -nic none \
@@ -237,6 +286,16 @@ boot=$(sed -n 's/.*pccf-init: boot done at \([0-9.]*\)s.*/\1/p' "$L")
 tend=$(sed -n 's/.*pccf-init: test done at \([0-9.]*\)s.*/\1/p' "$L")
 ttest=$(awk -v a="${boot:-0}" -v b="${tend:-0}" 'BEGIN { printf "%.1f", b - a }')
 sed -n 's/^SUMMARY: /qemu-test: guest: /p' "$L" >&2
+# the batch: every object checked in the guest, none differently
+bline=$(sed -n 's/^BATCH: //p' "$L")
+bn=$(echo "$bline" | sed -n 's/^\([0-9]*\) objects,.*/\1/p')
+bmis=$(echo "$bline" | sed -n 's/.*mismatches \([0-9]*\).*/\1/p')
+if [ -n "$bline" ] && [ "$bn" = "$nbatch" ] && [ "$bmis" = 0 ]; then
+	log "kernel batch: $bline"
+else
+	log "FAIL: kernel batch: '${bline:-no result}' (want $nbatch objects, mismatches 0)"
+	ok=0
+fi
 log "boot ${boot:-?} s (guest uptime at /init), test ${ttest} s in the guest," \
 	"QEMU wall ${qemu_s} s, total $(secs "$t_begin") s"
 if [ $ok -eq 1 ]; then

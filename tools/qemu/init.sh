@@ -8,6 +8,10 @@
 # through a session filter (/test/capture.txt: "NAME COUNT") and compares
 # the pcap file with /test/capture.pcap, then loads every object of
 # /test/bad/ and compares errno and message with NAME.errno/NAME.msg,
+# then the kernel batch: every fuzzed or mutated object of /test/batch/
+# is loaded and must get user space's verdict (/test/batch.txt: same
+# message and errno class, or accepted, run on one replay with the same
+# counters, and unloaded), with the line "BATCH: N objects, ..."; last it
 # checks the kernel log and removes the module.  Every check prints
 # "ok: ..." or "FAIL: ..."; the last lines are the summary and the marker
 # "PCCF-QEMU-RESULT: PASS|FAIL", then the machine powers off.
@@ -217,6 +221,92 @@ for f in "$T"/bad/*.pcc; do
 done
 pccf list | grep -q '^0 filters' || fail "a rejected object left a filter behind"
 
+# ---- the kernel batch: fuzzed and mutated objects ------------------------
+# /test/batch.txt: "NAME<TAB>ok<TAB>ACCEPTED" or "NAME<TAB>ERRNO<TAB>MESSAGE",
+# user space's verdict on /test/batch/NAME.  A rejection must carry the
+# same text and the errno of its class; an accepted object stays loaded
+# on lo (up to 32 at a time) until one replay has run through all of them,
+# then its counters must equal user space's and it is unloaded.
+bn=0
+brej=0
+bacc=0
+bmis=0
+brun=0
+held=""
+nheld=0
+# drop_held - replay once through the held filters, compare, unload them.
+drop_held() {
+	[ "$nheld" -gt 0 ] || return 0
+	pcaptool send lo $T/replay.pcap >/dev/null
+	for e in $held; do
+		wait_seen "${e%%:*}" "$nframes"
+	done
+	for e in $held; do
+		id=${e%%:*}
+		rest=${e#*:}
+		name=${rest%%:*}
+		want=${rest#*:}
+		seen=$(stat_of "$id" seen)
+		acc=$(stat_of "$id" accepted)
+		if [ "$seen" = "$nframes" ] && [ "$acc" = "$want" ]; then
+			brun=$((brun + 1))
+		else
+			bmis=$((bmis + 1))
+			fail "batch $name (filter $id): seen $seen (want $nframes), accepted $acc (user space $want)"
+		fi
+		pccf unload "$id" >/dev/null || fail "batch: unload $id"
+	done
+	held=""
+	nheld=0
+}
+while IFS='	' read -r name want msg; do
+	f=$T/batch/$name
+	bn=$((bn + 1))
+	if pccf load "$f" -i lo >/tmp/out 2>/tmp/err; then
+		id=$(sed -n 's/.*loaded as filter \([0-9]*\) .*/\1/p' /tmp/out)
+		if [ "$want" = ok ]; then
+			bacc=$((bacc + 1))
+			held="$held $id:$name:$msg"
+			nheld=$((nheld + 1))
+			[ "$nheld" -lt 32 ] || drop_held
+		else
+			bmis=$((bmis + 1))
+			fail "batch $name: ACCEPTED by the kernel; pccf check: $want, $msg"
+			pccf unload "$id" >/dev/null
+		fi
+		continue
+	fi
+	{
+		IFS= read -r l1
+		IFS= read -r l2
+	} </tmp/err
+	if [ "$want" = ok ]; then
+		bmis=$((bmis + 1))
+		fail "batch $name: rejected by the kernel ($l1 / $l2), accepted by pccf check"
+		continue
+	fi
+	case "$l2" in
+	*"($want)") eok=1 ;;
+	*) eok=0 ;;
+	esac
+	if [ "$eok" = 1 ] && [ "$l1" = "$f: rejected: $msg" ]; then
+		brej=$((brej + 1))
+	else
+		bmis=$((bmis + 1))
+		fail "batch $name: got '$l1' / '$l2', want '$msg' and $want"
+	fi
+done <$T/batch.txt
+drop_held
+if pccf list | grep -q '^0 filters; executable arena: 0 of'; then
+	ok "batch: $bn objects loaded, nothing left behind, arena empty"
+else
+	bmis=$((bmis + 1))
+	fail "batch: filters or arena left: $(pccf list | tail -n 1)"
+fi
+batch="$bn objects, $brej rejected (same message as pccf check), $bacc accepted (same as pccf check; $brun ran the replay with user space's counts), mismatches $bmis"
+echo "BATCH: $batch"
+[ "$bmis" -eq 0 ] && ok "batch: $batch"
+
 # ---- kernel log, unload --------------------------------------------------
 if rmmod pccf; then ok "rmmod pccf"; else fail "rmmod pccf"; fi
 [ -e /dev/pccf ] && fail "/dev/pccf still exists after rmmod"
@@ -231,4 +321,5 @@ fi
 
 finish "filters $nloaded/$ngood loaded, $nframes frames replayed," \
 	"counts $nequal/$ngood equal, capture $capres," \
-	"rejections $nrej/$nbad as expected, kernel log clean: $nrep reports"
+	"rejections $nrej/$nbad as expected, batch of $bn with $bmis mismatches," \
+	"kernel log clean: $nrep reports"
