@@ -65,8 +65,8 @@ demo: $(B)/pccf
 
 # The per-expression CSV over the corpus (issue 3): build/corpus.csv.
 .PHONY: corpus-report
-$(B)/corpus-report: tools/corpus-report.c $(B)/libpccf.a $(GEN_HDR) $(wildcard include/pccf/*.h vcgen/*.h checker/*.h kernel/*.h filters/*.h)
-	$(CC) $(CFLAGS) $(APPFLAGS) -o $@ $< $(B)/libpccf.a $(LIBS)
+$(B)/corpus-report: tools/corpus-report.c tests/fixtures.c $(B)/libpccf.a $(GEN_HDR) $(wildcard include/pccf/*.h vcgen/*.h checker/*.h kernel/*.h filters/*.h)
+	$(CC) $(CFLAGS) $(APPFLAGS) -Itests -o $@ $< tests/fixtures.c $(B)/libpccf.a $(LIBS)
 
 corpus-report: $(B)/corpus-report
 	$(B)/corpus-report -o $(B)/corpus.csv

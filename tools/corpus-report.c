@@ -48,6 +48,7 @@
 #include <pcap/pcap.h>
 #include "compile.h"
 #include "verify.h"
+#include "fixtures.h"
 
 /* One measured expression; times in nanoseconds. */
 struct row {
@@ -85,70 +86,8 @@ static uint64_t median(uint64_t *v, size_t n)
 }
 
 /* ---------------------------------------------------------------- */
-/* Name fixtures (as in tests/test_bpf2x86.c)                        */
+/* Name fixtures: tests/fixtures.c                                  */
 
-static char fixdir[64];
-
-/* fixtures_done - undo fixtures_setup's mounts and remove its directory. */
-static void fixtures_done(void)
-{
-	if (!fixdir[0])
-		return;
-	umount2("/etc", MNT_DETACH);
-	umount2(fixdir, MNT_DETACH);
-	rmdir(fixdir);
-}
-
-/* append_file - append the file 'from' to 'to'; 0 or -1. */
-static int append_file(const char *from, const char *to)
-{
-	FILE *in = fopen(from, "r"), *out = fopen(to, "a");
-	char line[1024];
-	int rc = in && out ? 0 : -1;
-
-	while (rc == 0 && fgets(line, sizeof(line), in))
-		fputs(line, out);
-	if (in)
-		fclose(in);
-	if (out && fclose(out))
-		rc = -1;
-	return rc;
-}
-
-/* fixtures_setup - the corpus name fixtures in /etc for this process
- * only (private mount namespace + overlay).  1 when in place, else 0. */
-static int fixtures_setup(void)
-{
-	static const char *const name[] = { "hosts", "ethers", "networks" };
-	char tmp[] = "/tmp/pccf-fixtures-XXXXXX", up[64], wk[64], opts[256];
-	char from[PATH_MAX], to[64];
-	int i;
-
-	if (geteuid() != 0 || getenv("PCCF_NO_FIXTURES") || !mkdtemp(tmp))
-		return 0;
-	snprintf(up, sizeof(up), "%s/u", tmp);
-	snprintf(wk, sizeof(wk), "%s/w", tmp);
-	snprintf(opts, sizeof(opts), "lowerdir=/etc,upperdir=%s,workdir=%s",
-		 up, wk);
-	if (unshare(CLONE_NEWNS) ||
-	    mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
-	    mount("tmpfs", tmp, "tmpfs", 0, "size=1m")) {
-		rmdir(tmp);
-		return 0;
-	}
-	strcpy(fixdir, tmp);
-	if (mkdir(up, 0755) || mkdir(wk, 0755) ||
-	    mount("overlay", "/etc", "overlay", 0, opts))
-		return 0;
-	for (i = 0; i < 3; i++) {
-		snprintf(from, sizeof(from), "%s/filters/fixtures/%s", corpus,
-			 name[i]);
-		snprintf(to, sizeof(to), "/etc/%s", name[i]);
-		if (append_file(from, to))
-			return 0;
-	}
-	return 1;
-}
 
 /* ---------------------------------------------------------------- */
 /* Measuring                                                         */
@@ -345,7 +284,7 @@ int main(int argc, char **argv)
 	ar.size = pccf_arena_bytes(&lim);
 	ar.base = malloc(ar.size);
 	ar.used = 0;
-	fix = fixtures_setup();
+	fix = fixtures_setup(corpus);
 	{	/* warm up libpcap's first-use costs (services, protocols) */
 		struct row w = { 0 };
 		char err[1024];
