@@ -246,10 +246,6 @@ static size_t load_dir(const char *dir, struct cap **out)
 }
 
 /* ---------------------------------------------------------------- */
-/* Name fixtures: tests/fixtures.c                                  */
-
-
-/* ---------------------------------------------------------------- */
 /* Certify, verify, install, run                                     */
 
 /*
