@@ -840,6 +840,18 @@ static void load_abs(struct ctx *c, int size, int reg, uint32_t k, int raw)
 		byteorder(c, size, reg);
 }
 
+/* check_ind - return 0 unless caplen >= X + 'end' ('end' = k + size
+ * <= INT32_MAX): lea r10, [r8 + end]; cmp rsi, r10; jb ret0. */
+static void check_ind(struct ctx *c, uint64_t end)
+{
+	struct buf *b = c->code;
+
+	c->st.ind_checks++;
+	emit_lea64(b, R_T1, R_X, (int32_t)end);		/* lea r10, [r8+k+n] */
+	emit_alu64_rr(b, EMIT_CMP, R_CAP, R_T1);	/* cmp rsi, r10 */
+	branch(c, X86_CC_B, RET0);			/* jb ret0 */
+}
+
 /*
  * load_ind - eax = the 'size' bytes at packet offset X + k (host order
  * unless 'raw'), or return 0 when they are not all inside caplen.
@@ -850,8 +862,8 @@ static void load_ind(struct ctx *c, int size, uint32_t k, int raw)
 	uint64_t end = (uint64_t)k + size;
 	struct buf *b = c->code;
 
-	c->st.ind_checks++;
 	if (end > INT32_MAX) {
+		c->st.ind_checks++;
 		emit_mov32_ri(b, R_T1, (uint32_t)end);	/* mov r10d, k+n */
 		emit_alu64_rr(b, EMIT_ADD, R_T1, R_X);	/* add r10, r8 */
 		emit_alu64_rr(b, EMIT_CMP, R_CAP, R_T1); /* cmp rsi, r10 */
@@ -860,6 +872,7 @@ static void load_ind(struct ctx *c, int size, uint32_t k, int raw)
 		emit_alu64_rr(b, EMIT_ADD, R_T1, R_X);	/* add r10, r8 */
 		pkt_load(c, size, R_A, R_T1, 0);	/* [rdi + r10] */
 	} else if (c->opt.spec_mask) {
+		c->st.ind_checks++;
 		emit_lea64(b, R_T0, R_X, (int32_t)end);	/* lea r9, [r8+k+n] */
 		emit_alu64_rr(b, EMIT_CMP, R_CAP, R_T0); /* cmp rsi, r9 */
 		branch(c, X86_CC_B, RET0);		/* jb ret0 */
@@ -871,9 +884,7 @@ static void load_ind(struct ctx *c, int size, uint32_t k, int raw)
 		emit_cmov64_rr(b, X86_CC_B, R_T1, R_T0); /* cmovb r10, r9 */
 		pkt_load(c, size, R_A, R_T1, (int32_t)k); /* [rdi + r10 + k] */
 	} else {
-		emit_lea64(b, R_T1, R_X, (int32_t)end);	/* lea r10, [r8+k+n] */
-		emit_alu64_rr(b, EMIT_CMP, R_CAP, R_T1); /* cmp rsi, r10 */
-		branch(c, X86_CC_B, RET0);		/* jb ret0 */
+		check_ind(c, end);
 		/* movzx eax, byte/word [rdi + r8 + k] / mov eax, [...] */
 		pkt_load(c, size, R_A, R_X, (int32_t)k);
 	}
@@ -1141,6 +1152,7 @@ struct region {
 	uint32_t s;		/* the one nonzero return value */
 	uint64_t req;		/* caplen the constant loads need */
 	int uses_x, has_ind;
+	uint8_t memop[RG_MAXN];	/* load compared in memory (rg_memops) */
 };
 
 /* rg_op_ok - true for the instructions a region may contain. */
@@ -1324,6 +1336,59 @@ static int rg_mustpass(struct ctx *c, const struct region *g, uint32_t m)
 	return 1;
 }
 
+/* rg_memok - true when jump 'q' can compare a 'size'-byte load in
+ * memory: jeq or jset with K, a jeq constant the load can equal. */
+static int rg_memok(const struct ins *q, int size)
+{
+	uint16_t op = BPF_OP(q->code);
+
+	if (BPF_CLASS(q->code) != BPF_JMP || BPF_SRC(q->code) != BPF_K)
+		return 0;
+	if (op == BPF_JSET)
+		return 1;
+	return op == BPF_JEQ && (size == 4 || q->k <= (size == 1 ? 0xffu : 0xffffu));
+}
+
+/* rg_memops - mark the loads whose value only jeq/jset #k read: they
+ * are emitted as 'cmp/test size [rdi + (r8) + k], imm' at each reader
+ * instead of a load into eax.  A load's readers are the nodes after it
+ * in BPF order up to the next write of A (rg_defs made every read's
+ * definition the last write before it); an X+k load also needs X
+ * unchanged up to its last reader. */
+static void rg_memops(const struct ctx *c, struct region *g)
+{
+	uint32_t p, t;
+
+	if (c->opt.sfi_mode || c->opt.checked_mode)
+		return;
+	for (p = 0; p < g->nn; p++) {
+		const struct ins *q = &c->p[g->node[p]];
+		int ind = BPF_MODE(q->code) == BPF_IND, n = 0, ok = 1;
+
+		if (BPF_CLASS(q->code) != BPF_LD ||
+		    (BPF_MODE(q->code) != BPF_ABS && !ind) ||
+		    (ind && (c->opt.spec_mask ||
+			     (uint64_t)q->k + ldsize(q->code) > INT32_MAX)))
+			continue;
+		for (t = p + 1; t < g->nn && ok; t++) {
+			const struct ins *u = &c->p[g->node[t]];
+			uint32_t rd = reads(u), wr = writes(u);
+
+			if (u->code == (BPF_JMP | BPF_JA))
+				continue;
+			if (rd & D_A) {
+				ok = rg_memok(u, (int)ldsize(q->code));
+				n++;
+			} else if (wr & D_A) {
+				break;
+			}
+			if (ind && (wr & D_X))
+				ok = 0;
+		}
+		g->memop[p] = (uint8_t)(ok && n > 0);
+	}
+}
+
 /* rg_find - the region rooted at 'r' if it qualifies (statically). */
 static int rg_find(struct ctx *c, uint32_t r, struct region *g)
 {
@@ -1346,6 +1411,7 @@ static int rg_find(struct ctx *c, uint32_t r, struct region *g)
 	}
 	if (g->nj == 0 || g->nj > RG_MAXJ || !rg_defs(c, g))
 		return -1;
+	rg_memops(c, g);
 	return 0;
 }
 
@@ -1354,6 +1420,9 @@ struct rgregs {
 	uint32_t freeset;	/* bit r: register r is free */
 	int acc;		/* reach of 'ret #S', or -1 */
 	int sw;			/* eax holds A byte-swapped: 0, 2 or 4 */
+	int mem;		/* A is not in eax but in memory: */
+	int msize, mindex;	/* 'msize' bytes at [rdi + mindex + mdisp] */
+	int32_t mdisp;		/* (mindex X86_NOREG or r8) */
 };
 
 /* rg_alloc - a free register, or -1. */
@@ -1438,6 +1507,16 @@ static void rg_host(struct ctx *c, struct rgregs *s)
 	s->sw = 0;
 }
 
+/* rg_memload - A is now the 'size' bytes at [rdi + index + k], left in
+ * memory for its readers' cmp/test (rg_memops). */
+static void rg_memload(struct rgregs *s, int size, int index, uint32_t k)
+{
+	s->mem = 1;
+	s->msize = size;
+	s->mindex = index;
+	s->mdisp = (int32_t)k;
+}
+
 /* rg_compare - set the flags for conditional jump 'q'; returns the
  * condition code that means 'taken'. */
 static int rg_compare(struct ctx *c, struct rgregs *s, const struct ins *q)
@@ -1446,6 +1525,13 @@ static int rg_compare(struct ctx *c, struct rgregs *s, const struct ins *q)
 	uint32_t k = q->k;
 	int ok = 0;
 
+	if (s->mem) {	/* rg_memops: jeq/jset #k whose constant fits */
+		k = s->msize == 1 ? k & 0xff : rg_swapk(s, op, k, &ok);
+		/* cmp/test byte/word/dword [rdi + (r8) + k], k */
+		emit_cmptest_mi(c->code, op == BPF_JSET ? -1 : EMIT_CMP,
+				s->msize, R_PKT, s->mindex, s->mdisp, k);
+		return op == BPF_JSET ? X86_CC_NE : X86_CC_E;
+	}
 	if (BPF_SRC(q->code) == BPF_X ||
 	    (op != BPF_JEQ && op != BPF_JSET))
 		rg_host(c, s);
@@ -1471,19 +1557,25 @@ static int rg_compare(struct ctx *c, struct rgregs *s, const struct ins *q)
 	return op == BPF_JEQ ? X86_CC_E : op == BPF_JGT ? X86_CC_A : X86_CC_AE;
 }
 
-/* rg_op - the code of non-jump region instruction 'q'. */
-static void rg_op(struct ctx *c, struct rgregs *s, uint32_t i)
+/* rg_op - the code of non-jump region instruction 'q'; 'memop' when
+ * its load is compared in memory by its readers (rg_memops). */
+static void rg_op(struct ctx *c, struct rgregs *s, uint32_t i, int memop)
 {
 	const struct ins *q = &c->p[i];
 	uint16_t op = BPF_OP(q->code);
 	int sz = (int)ldsize(q->code), ok;
 	uint32_t k;
 
+	if (writes(q) & D_A)
+		s->mem = 0;
 	switch (q->code) {
 	case BPF_LD | BPF_W | BPF_ABS:
 	case BPF_LD | BPF_H | BPF_ABS:
 	case BPF_LD | BPF_B | BPF_ABS:
-		load_abs(c, sz, R_A, q->k, 1);	/* network order */
+		if (memop)
+			rg_memload(s, sz, X86_NOREG, q->k);
+		else
+			load_abs(c, sz, R_A, q->k, 1);	/* network order */
 		s->sw = sz > 1 ? sz : 0;
 		return;
 	case BPF_LD | BPF_W | BPF_IND:
@@ -1495,7 +1587,12 @@ static void rg_op(struct ctx *c, struct rgregs *s, uint32_t i)
 			emit_test32_rr(c->code, c->rslot[i], c->rslot[i]);
 			branch(c, X86_CC_E, RET0);
 		}
-		load_ind(c, sz, q->k, 1);
+		if (memop) {
+			check_ind(c, (uint64_t)q->k + sz);
+			rg_memload(s, sz, R_X, q->k);
+		} else {
+			load_ind(c, sz, q->k, 1);
+		}
 		s->sw = sz > 1 ? sz : 0;
 		return;
 	case BPF_MISC | BPF_TAX:
@@ -1522,6 +1619,65 @@ static void rg_op(struct ctx *c, struct rgregs *s, uint32_t i)
 	emit_insn(c, i);
 }
 
+/* rg_single - the position of the one conditional jump of 'g' when its
+ * two sides are 'ret #0' and 'ret #S', else -1. */
+static int rg_single(const struct ctx *c, const struct region *g)
+{
+	uint32_t p;
+	int t, f;
+
+	if (g->nj != 1)
+		return -1;
+	for (p = 0; p < g->nn; p++) {
+		const struct ins *q = &c->p[g->node[p]];
+
+		if (BPF_CLASS(q->code) != BPF_JMP || q->code == (BPF_JMP | BPF_JA))
+			continue;
+		t = rg_kind(c, g, q->jt);
+		f = rg_kind(c, g, q->jf);
+		return (t == T_ACC && f == T_DROP) || (t == T_DROP && f == T_ACC)
+			       ? (int)p : -1;
+	}
+	return -1;
+}
+
+/*
+ * rg_emit_single - region 'g' whose one jump at position 'pj' decides
+ * between 'ret #0' and 'ret #S' (every other instruction lies before
+ * it): the instructions, then the result built from the flags as a C
+ * compiler would: [xor eax, eax;] cmp/test; setcc al; [movzx eax, al;]
+ * shl eax, log2(S) (or neg eax; and eax, S when S is not a power of
+ * two); ret.
+ */
+static void rg_emit_single(struct ctx *c, const struct region *g,
+			   struct rgregs *s, uint32_t pj)
+{
+	const struct ins *q = &c->p[g->node[pj]];
+	struct buf *b = c->code;
+	int cc, sh = ilog2(g->s), mem;
+	uint32_t p;
+
+	for (p = 0; p < pj; p++)
+		if (c->p[g->node[p]].code != (BPF_JMP | BPF_JA))
+			rg_op(c, s, g->node[p], g->memop[p]);
+	mem = s->mem;
+	if (mem)
+		emit_zero32(b, R_A);			/* xor eax, eax */
+	cc = rg_compare(c, s, q);
+	if (rg_kind(c, g, q->jt) != T_ACC)
+		cc ^= 1;
+	emit_setcc_al(b, (enum x86_cc)cc);		/* setcc al */
+	if (!mem)
+		emit_movzx_al(b);			/* movzx eax, al */
+	if (sh > 0) {
+		emit_shift32_ri(b, EMIT_SHL, R_A, (uint8_t)sh); /* shl eax, sh */
+	} else if (sh < 0) {
+		emit_neg32(b, R_A);			/* neg eax */
+		emit_alu32_ri(b, EMIT_AND, R_A, g->s);	/* and eax, S */
+	}
+	emit_ret(b);					/* ret */
+}
+
 /* rg_emit - the branch-free code of region 'g' rooted at 'r'; -1 when
  * registers run out or the bound does not hold (nothing to keep). */
 static int rg_emit(struct ctx *c, uint32_t r, const struct region *g)
@@ -1530,7 +1686,7 @@ static int rg_emit(struct ctx *c, uint32_t r, const struct region *g)
 	struct buf *b = c->code;
 	struct rgregs s;
 	uint32_t p;
-	int z, r0;
+	int z, r0, pj;
 	size_t j;
 
 	if (g->req > c->known && g->req > c->ant[r])
@@ -1554,14 +1710,18 @@ static int rg_emit(struct ctx *c, uint32_t r, const struct region *g)
 		c->st.checks++;
 		c->known = g->req;
 	}
+	for (p = 0; p < g->nn; p++)
+		c->rslot[g->node[p]] = -1;
+	if ((pj = rg_single(c, g)) >= 0) {
+		rg_emit_single(c, g, &s, (uint32_t)pj);
+		return 0;
+	}
 	z = rg_alloc(&s);
 	r0 = rg_alloc(&s);
 	if (z < 0 || r0 < 0)
 		return -1;
 	emit_zero32(b, z);				/* xor z, z */
 	emit_mov32_ri(b, r0, g->s);			/* mov r0, S */
-	for (p = 0; p < g->nn; p++)
-		c->rslot[g->node[p]] = -1;
 	c->rslot[r] = (int8_t)r0;
 	for (p = 0; p < g->nn; p++) {
 		uint32_t i = g->node[p];
@@ -1570,7 +1730,7 @@ static int rg_emit(struct ctx *c, uint32_t r, const struct region *g)
 
 		if (q->code == (BPF_JMP | BPF_JA) || BPF_CLASS(q->code) != BPF_JMP) {
 			if (q->code != (BPF_JMP | BPF_JA))
-				rg_op(c, &s, i);
+				rg_op(c, &s, i, g->memop[p]);
 			if (rr >= 0)
 				rg_deliver(c, g, &s, rr,
 					   rg_kind(c, g, (uint32_t)rg_succ(q, i, 0)));

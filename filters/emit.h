@@ -6,7 +6,8 @@
  * sequences stay reviewable.  Registers are 'enum x86_reg' numbers
  * (0-15); emitters assert the field widths they encode.  Only what
  * bpf2x86.c needs is here, and only encodings the decoder accepts
- * (no 66 prefix except on the 16-bit rotate, no byte registers).
+ * (the 66 prefix only on the 16-bit rotate and the 16-bit memory
+ * compares; byte registers only as setcc al).
  *
  * Untrusted: a wrong byte here shows up as a rejected object (or a
  * differential-test mismatch), never as unsafe accepted code.
@@ -349,6 +350,56 @@ static inline void emit_store32_imm(struct buf *b, int base, int32_t disp,
 	buf_byte(b, 0xc7);		/* mov r/m32, imm32 */
 	emit_modrm_mem(b, 0, base, X86_NOREG, disp);
 	buf_u32(b, imm);
+}
+
+/*
+ * emit_cmptest_mi - cmp or test (op EMIT_CMP, or -1 for test) of the
+ * 'size'-byte word at [base + index + disp] with 'imm' (its low 'size'
+ * bytes): 80 /7 ib, [66] 83 /7 ib when the immediate fits a signed
+ * byte, [66] 81 /7 iw/id; test: F6 /0 ib, [66] F7 /0 iw/id.
+ */
+static inline void emit_cmptest_mi(struct buf *b, int op, int size, int base,
+				   int index, int32_t disp, uint32_t imm)
+{
+	int32_t v = size == 1 ? (int8_t)imm : size == 2 ? (int16_t)imm
+						       : (int32_t)imm;
+	int digit = op < 0 ? 0 : op;
+
+	assert(size == 1 || size == 2 || size == 4);
+	if (size == 2)
+		buf_byte(b, 0x66);	/* operand size 16 */
+	emit_rex_mem(b, 0, 0, base, index);
+	if (size == 1)
+		buf_byte(b, op < 0 ? 0xf6 : 0x80); /* test/cmp r/m8, imm8 */
+	else if (op >= 0 && emit_fits8(v))
+		buf_byte(b, 0x83);	/* cmp r/m16/32, imm8 */
+	else
+		buf_byte(b, op < 0 ? 0xf7 : 0x81); /* test/cmp r/m16/32, imm */
+	emit_modrm_mem(b, digit, base, index, disp);
+	if (size == 1 || (op >= 0 && emit_fits8(v)))
+		buf_byte(b, (uint8_t)v);
+	else if (size == 2) {
+		buf_byte(b, (uint8_t)v);
+		buf_byte(b, (uint8_t)((uint32_t)v >> 8));
+	}
+	else
+		buf_u32(b, (uint32_t)v);
+}
+
+/* emit_setcc_al - setcc al (0F 90+cc C0). */
+static inline void emit_setcc_al(struct buf *b, enum x86_cc cc)
+{
+	buf_byte(b, 0x0f);		/* setcc r/m8 */
+	buf_byte(b, 0x90 + cc);
+	emit_modrm_rr(b, 0, X86_RAX);
+}
+
+/* emit_movzx_al - movzx eax, al (0F B6 C0). */
+static inline void emit_movzx_al(struct buf *b)
+{
+	buf_byte(b, 0x0f);		/* movzx r32, r/m8 */
+	buf_byte(b, 0xb6);
+	emit_modrm_rr(b, X86_RAX, X86_RAX);
 }
 
 /* emit_cmov32_rr - cmovcc dst32, src32. */
