@@ -81,18 +81,15 @@ int pccf_fail(struct pccf_err *e, int code, const char *fmt, ...)
 			puts_(&o, va_arg(ap, const char *));
 			break;
 		case 'u':
-			putnum(&o, va_arg(ap, u32), 10);
-			break;
 		case 'U':
-			putnum(&o, va_arg(ap, u64), 10);
+			putnum(&o, c == 'u' ? va_arg(ap, u32) : va_arg(ap, u64),
+			       10);
 			break;
 		case 'x':
-			puts_(&o, "0x");
-			putnum(&o, va_arg(ap, u32), 16);
-			break;
 		case 'X':
 			puts_(&o, "0x");
-			putnum(&o, va_arg(ap, u64), 16);
+			putnum(&o, c == 'x' ? va_arg(ap, u32) : va_arg(ap, u64),
+			       16);
 			break;
 		case '%':
 			put(&o, '%');

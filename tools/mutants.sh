@@ -130,7 +130,9 @@ obj-reloc~kernel/obj.c~off > o->ncode - 4)~off > o->ncode)
 annot-index~kernel/verify.c~t == 0 || t > nt ||~t == 0 || t > nt + 1 ||
 no-check~kernel/verify.c~return lf_check(out->obj.proof~return 0 * lf_check(out->obj.proof
 reloc-ret~vcgen/vc_gen.c~	for (i = 0; i < g->rel->n; i++) {~	for (i = 0; i < 0 * g->rel->n; i++) {
-cycle~vcgen/vc_gen.c~if (tail < g->n)~if (0)
+cycle~vcgen/vc_gen.c~if (g->nd[w].dfs == 1)~if (0)
+merge-taint~vcgen/vc_gen.c~|| tx->taint || ty->taint)~)
+cond-taint~vcgen/vc_step.c~	if (taint(m, c))~	if (0)
 inb-size~vcgen/vc_step.c~atom = mk(m, LF_INB, off, lf_var(m->tab, LF_V_CAPLEN, 32), n);~atom = mk(m, LF_INB, off, lf_var(m->tab, LF_V_CAPLEN, 32), 1);
 pkt-write~vcgen/vc_step.c~if (taint(m, ea) == LF_T_PKT)~if (0)
 decode-end~vcgen/x86_decode.c~if (d->pos >= d->len)~if (d->pos > d->len)

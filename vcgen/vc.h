@@ -20,12 +20,12 @@
  *           = E(next)                                   otherwise
  *   E(m)    = inv(m) if m is a join (two or more predecessors), else P(m)
  *
- * At a join, a register (or scratch word, or flag) whose terms differ on
- * the incoming edges becomes a fresh variable whose 'bits' is the largest
- * incoming 'bits'; one tainted on any edge becomes undefined there; the
- * defined set is the intersection.  Fresh variable ids are
- * LF_V_FIRST_FREE + off * 64 + slot, where slot is the register number
- * (0-15), 16 + scratch word (16-31), 32 + flag index.  Invariants may
+ * At a join, a register or scratch word whose terms differ on the
+ * incoming edges becomes a fresh variable whose 'bits' is the largest
+ * incoming 'bits'; one tainted on any edge becomes undefined there; a
+ * flag that differs becomes undefined; the defined set is the
+ * intersection.  Fresh variable ids are LF_V_FIRST_FREE + off * 64 +
+ * slot, where slot is the register number (0-15) or 16 + scratch word.  Invariants may
  * mention only the filter's inputs, packet loads and constants.
  *
  * Obligations:
@@ -41,21 +41,22 @@
 #include "lf.h"
 #include "x86.h"
 
-/* Flag indices into vc_state.flag. */
-enum vc_flag { VC_CF, VC_PF, VC_AF, VC_ZF, VC_SF, VC_OF, VC_NFLAGS };
+/*
+ * The flags as the conditions that read them, indexed by condition pair
+ * (cc >> 1): flag[i] is the proposition "j<cc 2i> jumps", so OF, CF, ZF,
+ * SF, PF and the combined CF|ZF (be), SF^OF (l), ZF|(SF^OF) (le).  AF is
+ * not kept: no accepted instruction reads it.
+ */
+enum vc_flag {
+	VC_OF, VC_CF, VC_ZF, VC_BE, VC_SF, VC_PF, VC_LT, VC_LE, VC_NFLAGS
+};
 
 /* The machine state at one program point. */
 struct vc_state {
 	lf_ref reg[16];		/* 64-bit values */
 	u8 def[16];		/* defined bytes of each register, bit i = byte i */
 	lf_ref slot[16];	/* scratch words (32-bit values); 0 = unwritten */
-	lf_ref flag[VC_NFLAGS];	/* each flag as a proposition; 0 = undefined */
-	/* The last flag-setting instruction, for direct condition formulas
-	 * (e.g. jl after cmp is SLT of the operands). */
-	u8 fkind;		/* enum x86_mnem of it, or 0xff */
-	u8 fwidth;		/* its operand width in bytes */
-	u16 fmask;		/* flags it set that are still current */
-	lf_ref fa, fb, fres;	/* its operands and result, width-masked */
+	lf_ref flag[VC_NFLAGS];	/* conditions (enum vc_flag); 0 = undefined */
 };
 
 struct vc_annot {

@@ -4,9 +4,10 @@
  *
  * The code is decoded by reachability from offset 0 with an explicit
  * worklist; a per-byte owner array catches jumps into instructions and
- * overlapping decodings.  Kahn's algorithm orders the nodes (an
- * instruction each); nodes left over lie on a cycle.  A forward pass
- * runs the abstract machine (vc_step.c) node by node, merging states at
+ * overlapping decodings.  A depth-first search orders the nodes (an
+ * instruction each) and rejects an edge back onto its own path (a
+ * cycle).  A forward pass runs the abstract machine (vc_step.c) node by
+ * node, each passing its exit state on to its successors, merged at
  * joins as vc.h says; a backward pass builds P(n) and the VC.
  * No recursion; every array comes from the caller's arena.
  *
@@ -20,7 +21,10 @@ struct node {
 	u32 succ[2];		/* node ids: [0] taken/next, [1] fall-through */
 	u8 nsucc;
 	u8 hasinv;		/* an annotation names this join */
+	u8 dfs, next;		/* depth-first search: 0 new, 1 on the path,
+				 * 2 done; successors tried */
 	u32 npred;
+	u32 arrived;		/* predecessors whose state has arrived */
 	lf_ref inv;		/* join invariant, TRUE if none */
 	lf_ref obl;		/* O(n) */
 	lf_ref cond;		/* jcc: taken condition */
@@ -40,8 +44,7 @@ struct gen {
 	u32 *own;		/* per byte: 1 + start of the covering insn, 0 */
 	u32 *nid;		/* per byte: node id of the insn starting here */
 	u32 *order;		/* topological order of node ids */
-	u32 *pstart, *plist;	/* predecessors, CSR */
-	struct vc_state *out;	/* exit state per node */
+	struct vc_state *in;	/* entry state per node */
 };
 
 /* alloc - 'n' zeroed elements of 'sz' bytes, or NULL (overflow-checked). */
@@ -59,13 +62,18 @@ static int nomem(struct gen *g)
 			 "VC generation: out of memory (arena cap)");
 }
 
-/* tabfull - a rejection if the term table failed, else 0. */
-static int tabfull(struct gen *g, u32 off)
+/* built - 0 when the term 'r' was built, else the rejection at 'off':
+ * the term table is full, or (a bug) the term was ill-formed. */
+static int built(struct gen *g, lf_ref r, u32 off)
 {
-	if (!g->tab->full)
+	if (r && !g->tab->full)
 		return 0;
-	return pccf_fail(g->e, PCCF_ELIMIT,
-			 "offset %x: term table full during VC generation", off);
+	if (g->tab->full)
+		return pccf_fail(g->e, PCCF_ELIMIT,
+				 "offset %x: term table full during VC generation",
+				 off);
+	return pccf_fail(g->e, PCCF_EPOLICY,
+			 "offset %x: ill-formed VC term (internal)", off);
 }
 
 /* falls - whether instruction 'in' can continue at the next one. */
@@ -125,6 +133,23 @@ static int visit(struct gen *g, u32 off, u32 *wl, u32 *nwl)
 	return 0;
 }
 
+/* edges - successor node ids and predecessor counts. */
+static void edges(struct gen *g)
+{
+	u32 i, j;
+
+	for (i = 0; i < g->n; i++) {
+		struct node *v = &g->nd[i];
+
+		if (v->in.mnem == X86_JMP || v->in.mnem == X86_JCC)
+			v->succ[v->nsucc++] = g->nid[v->in.target];
+		if (falls(&v->in))
+			v->succ[v->nsucc++] = g->nid[v->in.off + v->in.len];
+		for (j = 0; j < v->nsucc; j++)
+			g->nd[v->succ[j]].npred++;
+	}
+}
+
 /*
  * relocs_used - every relocation must be the rel32 of a reachable
  * return: the installer writes those 4 bytes, so a relocation anywhere
@@ -151,7 +176,8 @@ bad:
 			 g->rel->off[i]);
 }
 
-/* discover - decode every instruction reachable from offset 0. */
+/* discover - decode every instruction reachable from offset 0 and link
+ * them. */
 static int discover(struct gen *g)
 {
 	u32 *wl = alloc(g, 2 * (size_t)g->max + 2, sizeof(u32));
@@ -164,86 +190,40 @@ static int discover(struct gen *g)
 	while (nwl > 0)
 		if ((rc = visit(g, wl[--nwl], wl, &nwl)))
 			return rc;
+	edges(g);
 	return relocs_used(g);
 }
 
-/* edges - successor node ids and predecessor lists (CSR). */
-static int edges(struct gen *g)
-{
-	u32 i, j, k, total = 0, *fill;
-
-	for (i = 0; i < g->n; i++) {
-		struct node *v = &g->nd[i];
-		u32 next = v->in.off + v->in.len;
-
-		v->nsucc = 0;
-		if (v->in.mnem == X86_JMP || v->in.mnem == X86_JCC)
-			v->succ[v->nsucc++] = g->nid[v->in.target];
-		if (falls(&v->in))
-			v->succ[v->nsucc++] = g->nid[next];
-		for (j = 0; j < v->nsucc; j++)
-			g->nd[v->succ[j]].npred++;
-		total += v->nsucc;
-	}
-	g->pstart = alloc(g, (size_t)g->n + 1, sizeof(u32));
-	g->plist = alloc(g, (size_t)total + 1, sizeof(u32));
-	fill = alloc(g, (size_t)g->n + 1, sizeof(u32));
-	if (!g->pstart || !g->plist || !fill)
-		return nomem(g);
-	for (i = 0; i < g->n; i++)
-		g->pstart[i + 1] = g->pstart[i] + g->nd[i].npred;
-	for (i = 0; i < g->n; i++)
-		for (j = 0; j < g->nd[i].nsucc; j++) {
-			k = g->nd[i].succ[j];
-			g->plist[g->pstart[k] + fill[k]++] = i;
-		}
-	return 0;
-}
-
-/* cycle - the offset of an instruction on a cycle among the nodes Kahn's
- * algorithm left with 'deg' > 0 (walk predecessors n times from one). */
-static u32 cycle(struct gen *g, const u32 *deg)
-{
-	u32 v = 0, i, j;
-
-	for (i = 0; i < g->n; i++)
-		if (deg[i]) {
-			v = i;
-			break;
-		}
-	for (i = 0; i < g->n; i++)
-		for (j = g->pstart[v]; j < g->pstart[v + 1]; j++)
-			if (deg[g->plist[j]]) {
-				v = g->plist[j];
-				break;
-			}
-	return g->nd[v].in.off;
-}
-
-/* toposort - Kahn's algorithm into g->order, or a cycle rejection. */
+/* toposort - the reverse postorder of a depth-first search from offset 0
+ * into g->order, or the rejection of a cycle: an edge back to a node
+ * still on the search path. */
 static int toposort(struct gen *g)
 {
-	u32 *deg = alloc(g, g->n, sizeof(u32)), head = 0, tail = 0, i, j;
+	u32 *st = alloc(g, g->n, sizeof(u32)), n = 0, tail = g->n, w;
+	struct node *v;
 
 	g->order = alloc(g, g->n, sizeof(u32));
-	if (!deg || !g->order)
+	if (!st || !g->order)
 		return nomem(g);
-	for (i = 0; i < g->n; i++) {
-		deg[i] = g->nd[i].npred;
-		if (!deg[i])
-			g->order[tail++] = i;
+	st[n++] = g->nid[0];
+	g->nd[st[0]].dfs = 1;
+	while (n > 0) {
+		v = &g->nd[st[n - 1]];
+		if (v->next == v->nsucc) {	/* all successors done */
+			v->dfs = 2;
+			g->order[--tail] = st[--n];
+			continue;
+		}
+		w = v->succ[v->next++];
+		if (g->nd[w].dfs == 1)
+			return pccf_fail(g->e, PCCF_ECFG,
+					 "control-flow cycle through offset %x",
+					 g->nd[w].in.off);
+		if (g->nd[w].dfs == 0) {
+			g->nd[w].dfs = 1;
+			st[n++] = w;
+		}
 	}
-	while (head < tail) {
-		struct node *v = &g->nd[g->order[head++]];
-
-		for (j = 0; j < v->nsucc; j++)
-			if (--deg[v->succ[j]] == 0)
-				g->order[tail++] = v->succ[j];
-	}
-	if (tail < g->n)
-		return pccf_fail(g->e, PCCF_ECFG,
-				 "control-flow cycle through offset %x",
-				 cycle(g, deg));
 	return 0;
 }
 
@@ -254,9 +234,8 @@ static int annotate(struct gen *g, const struct vc_annot *an, u32 nan)
 	u32 i, off;
 	struct node *v;
 
-	if (!t)
-		return tabfull(g, 0) ? PCCF_ELIMIT :
-		       pccf_fail(g->e, PCCF_ELIMIT, "term table unusable");
+	if (built(g, t, 0))
+		return PCCF_ELIMIT;
 	for (i = 0; i < g->n; i++)
 		g->nd[i].inv = t;
 	for (i = 0; i < nan; i++) {
@@ -281,78 +260,43 @@ static int annotate(struct gen *g, const struct vc_annot *an, u32 nan)
 	return 0;
 }
 
-/* merge - the entry state of join 'v' from its predecessors' exit
- * states (vc.h): differing words fresh, tainted ones undefined, defined
- * sets intersected, differing flags undefined. */
-static void merge(struct gen *g, u32 v, struct vc_state *s)
+/* word - state slot 'r' of 's': register r (0-15), scratch word r - 16
+ * (16-31), flag r - 32 (32-39); the numbering of fresh variables. */
+static lf_ref *word(struct vc_state *s, u32 r)
 {
-	const u32 *pl = &g->plist[g->pstart[v]];
-	u32 np = g->nd[v].npred, i, r;
+	if (r < 16)
+		return &s->reg[r];
+	return r < 32 ? &s->slot[r - 16] : &s->flag[r - 32];
+}
+
+/* merge - fold the exit state 'p' of one more predecessor of join 'v'
+ * into its entry state 's' (vc.h): defined sets intersected; a word
+ * unset on either side unset; differing words fresh, or unset if
+ * tainted; differing flags unset. */
+static void merge(struct gen *g, u32 v, struct vc_state *s,
+		  struct vc_state *p)
+{
 	u64 base = LF_V_FIRST_FREE + (u64)g->nd[v].in.off * 64;
-	const struct vc_state *p0 = &g->out[pl[0]];
+	const struct lf_term *tx, *ty;
+	u8 bits;
+	u32 r;
 
-	*s = *p0;
-	for (r = 0; r < 16; r++) {
-		u8 def = 0xff;
-		int same = 1;
-		u8 bits = 0, taint = 0;
+	for (r = 0; r < 32 + VC_NFLAGS; r++) {
+		lf_ref *x = word(s, r), y = *word(p, r);
 
-		for (i = 0; i < np; i++) {
-			const struct vc_state *p = &g->out[pl[i]];
-
-			def &= p->def[r];
-			if (p->reg[r] != p0->reg[r])
-				same = 0;
-			if (p->reg[r]) {
-				const struct lf_term *t = lf_get(g->tab, p->reg[r]);
-
-				bits = t->bits > bits ? t->bits : bits;
-				taint |= t->taint;
-			}
-		}
-		s->def[r] = def;
-		if (!def || (!same && taint)) {
+		if (r < 16 && !(s->def[r] &= p->def[r]))
+			*x = 0;
+		if (!*x || *x == y)
+			continue;
+		tx = lf_get(g->tab, *x);
+		ty = lf_get(g->tab, y);		/* t[0] when y is 0 */
+		bits = tx->bits > ty->bits ? tx->bits : ty->bits;
+		if (!y || r >= 32 || tx->taint || ty->taint)
+			*x = 0;
+		else
+			*x = lf_var(g->tab, base + r, bits ? bits : 1);
+		if (r < 16 && !*x)
 			s->def[r] = 0;
-			s->reg[r] = 0;
-		} else if (!same) {
-			s->reg[r] = lf_var(g->tab, base + r, bits ? bits : 1);
-		}
-	}
-	for (r = 0; r < 16; r++) {
-		int same = 1, unset = 0;
-		u8 bits = 0;
-
-		for (i = 0; i < np; i++) {
-			lf_ref t = g->out[pl[i]].slot[r];
-
-			if (!t)
-				unset = 1;
-			else if (lf_get(g->tab, t)->bits > bits)
-				bits = lf_get(g->tab, t)->bits;
-			if (t != p0->slot[r])
-				same = 0;
-		}
-		if (unset)
-			s->slot[r] = 0;
-		else if (!same)
-			s->slot[r] = lf_var(g->tab, base + 16 + r,
-					    bits ? bits : 1);
-	}
-	for (r = 0; r < VC_NFLAGS; r++)
-		for (i = 1; i < np; i++)
-			if (g->out[pl[i]].flag[r] != p0->flag[r])
-				s->flag[r] = 0;
-	for (i = 1; i < np; i++) {
-		const struct vc_state *p = &g->out[pl[i]];
-
-		if (p->fkind != p0->fkind || p->fwidth != p0->fwidth ||
-		    p->fmask != p0->fmask || p->fa != p0->fa ||
-		    p->fb != p0->fb || p->fres != p0->fres) {
-			s->fkind = 0xff;
-			s->fwidth = 0;
-			s->fmask = 0;
-			s->fa = s->fb = s->fres = 0;
-		}
 	}
 }
 
@@ -363,6 +307,7 @@ static int retcheck(struct gen *g, const struct x86_insn *in,
 {
 	lf_ref eax;
 	u32 off = in->off;
+	int rc;
 
 	if (in->len < 5 || g->code[off + in->len - 5] != 0xe9)
 		return pccf_fail(g->e, PCCF_EPOLICY,
@@ -374,10 +319,8 @@ static int retcheck(struct gen *g, const struct x86_insn *in,
 				 off);
 	eax = lf_mk(g->tab, LF_AND, s->reg[X86_RAX],
 		    lf_mk(g->tab, LF_CONST, 0, 0, 0xffffffffu), 0);
-	if (!eax)
-		return tabfull(g, off) ? PCCF_ELIMIT :
-		       pccf_fail(g->e, PCCF_EPOLICY,
-				 "offset %x: ill-formed eax (internal)", off);
+	if ((rc = built(g, eax, off)))
+		return rc;
 	if (lf_get(g->tab, eax)->taint)
 		return pccf_fail(g->e, PCCF_EPOLICY,
 				 "offset %x: returns a value derived from an address",
@@ -390,22 +333,20 @@ static int forward(struct gen *g)
 {
 	struct vc_state s;
 	lf_ref t = lf_mk(g->tab, LF_TRUE, 0, 0, 0);
-	u32 i, v;
+	u32 i, j, w;
 	int rc;
 
-	g->out = alloc(g, g->n, sizeof(struct vc_state));
-	if (!g->out)
+	g->in = alloc(g, g->n, sizeof(struct vc_state));
+	if (!g->in)
 		return nomem(g);
 	for (i = 0; i < g->n; i++) {
-		struct node *nd = &g->nd[v = g->order[i]];
+		struct node *nd = &g->nd[g->order[i]];
 
 		if (nd->npred == 0)
 			vc_init_state(g->tab, &s);
-		else if (nd->npred == 1)
-			s = g->out[g->plist[g->pstart[v]]];
 		else
-			merge(g, v, &s);
-		if ((rc = tabfull(g, nd->in.off)))
+			s = g->in[g->order[i]];
+		if ((rc = built(g, t, nd->in.off)))	/* full after merge? */
 			return rc;
 		nd->obl = t;
 		if (nd->in.mnem == X86_JCC)
@@ -417,9 +358,15 @@ static int forward(struct gen *g)
 			rc = vc_step(g->tab, &nd->in, &s, &nd->obl, g->e);
 		if (rc)
 			return rc;
-		g->out[v] = s;
+		for (j = 0; j < nd->nsucc; j++) {	/* pass s on */
+			w = nd->succ[j];
+			if (g->nd[w].arrived++ == 0)
+				g->in[w] = s;
+			else
+				merge(g, w, &g->in[w], &s);
+		}
 	}
-	return tabfull(g, 0);
+	return 0;
 }
 
 /* ent - E(m): the invariant of a join, else P(m). */
@@ -434,6 +381,7 @@ static int backward(struct gen *g)
 	struct lf_tab *tab = g->tab;
 	u32 i;
 	lf_ref c;
+	int rc;
 
 	for (i = g->n; i-- > 0;) {
 		struct node *v = &g->nd[g->order[i]];
@@ -450,11 +398,8 @@ static int backward(struct gen *g)
 		else
 			c = ent(g, v->succ[0]);
 		v->p = lf_mk(tab, LF_PAND, v->obl, c, 0);
-		if (!v->p)
-			return tabfull(g, v->in.off) ? PCCF_ELIMIT :
-			       pccf_fail(g->e, PCCF_EPOLICY,
-					 "offset %x: ill-formed VC term (internal)",
-					 v->in.off);
+		if ((rc = built(g, v->p, v->in.off)))
+			return rc;
 	}
 	return 0;
 }
@@ -478,11 +423,7 @@ static int assemble(struct gen *g, lf_ref *vc)
 			    lf_mk(tab, LF_IMP, v->inv, v->p, 0), acc, 0);
 	}
 	*vc = lf_mk(tab, LF_PAND, g->nd[g->nid[0]].p, acc, 0);
-	if (!*vc)
-		return tabfull(g, 0) ? PCCF_ELIMIT :
-		       pccf_fail(g->e, PCCF_EPOLICY,
-				 "ill-formed VC term (internal)");
-	return 0;
+	return built(g, *vc, 0);
 }
 
 int vc_gen(const u8 *code, u32 len, const struct x86_relocs *rel,
@@ -513,7 +454,7 @@ int vc_gen(const u8 *code, u32 len, const struct x86_relocs *rel,
 	g.nid = alloc(&g, len, sizeof(u32));
 	if (!g.nd || !g.own || !g.nid)
 		return nomem(&g);
-	if ((rc = discover(&g)) || (rc = edges(&g)) || (rc = toposort(&g)) ||
+	if ((rc = discover(&g)) || (rc = toposort(&g)) ||
 	    (rc = annotate(&g, an, nan)) || (rc = forward(&g)) ||
 	    (rc = backward(&g)) || (rc = assemble(&g, vc)))
 		return rc;

@@ -11,10 +11,11 @@
  * enforced: register writes, definedness of registers, scratch words and
  * flags, memory regions, taint.
  *
- * A flag computed from an address-derived (tainted) operand is stored as
- * the tainted word term itself instead of a proposition; reading such a
- * "flag" (jcc, setcc, cmov, adc, sbb) is a rejection.  Where a flag must
- * become a word (setcc, cmov, adc, sbb) it is the 0/1 word BOOL(p).
+ * A flag computed from an address-derived operand is a tainted
+ * proposition (lf_mk propagates taint); every reader of a flag (jcc,
+ * setcc, cmov, adc, sbb) goes through cond, which rejects a tainted one.
+ * Where a flag must become a word (setcc, cmov, adc, sbb) it is the 0/1
+ * word BOOL(p).
  *
  * Trusts: lf_mk (canonical terms, taint, exact 64-bit identities) and
  * the decoder's 'struct x86_insn'.
@@ -32,10 +33,11 @@ struct mach {
 };
 
 static const char *const flag_name[VC_NFLAGS] = {
-	"CF", "PF", "AF", "ZF", "SF", "OF"
+	"OF", "CF", "ZF", "CF/ZF", "SF", "PF", "SF/OF", "ZF/SF/OF"
 };
+/* The EFLAGS bit of each single flag (0 for the combined conditions). */
 static const u16 flag_bit[VC_NFLAGS] = {
-	X86_CF, X86_PF, X86_AF, X86_ZF, X86_SF, X86_OF
+	X86_OF, X86_CF, X86_ZF, 0, X86_SF, X86_PF, 0, 0
 };
 
 /* no - the rejection "offset <m->off>: <why>" of class 'code'. */
@@ -114,14 +116,6 @@ static lf_ref parity(struct mach *m, lf_ref r)
 	p = mk(m, LF_XOR, p, mk(m, LF_SHR, p, K(m, 2), 0), 0);
 	p = mk(m, LF_XOR, p, mk(m, LF_SHR, p, K(m, 1), 0), 0);
 	return mk(m, LF_EQ, mk(m, LF_AND, p, K(m, 1), 0), K(m, 0), 0);
-}
-
-/* auxc - AF of an add or subtract: bit 4 of a ^ b ^ r. */
-static lf_ref auxc(struct mach *m, lf_ref a, lf_ref b, lf_ref r)
-{
-	lf_ref x = mk(m, LF_XOR, mk(m, LF_XOR, a, b, 0), r, 0);
-
-	return mk(m, LF_EQ, mk(m, LF_AND, x, K(m, 16), 0), K(m, 16), 0);
 }
 
 /* zerop - "'r' is zero". */
@@ -374,73 +368,38 @@ static int wrop(struct mach *m, const struct x86_opnd *o, lf_ref v)
 	return no(m, PCCF_EDECODE, "destination is not a register or memory");
 }
 
-/* ---- flags -------------------------------------------------------- */
+/* ---- flags ------------------------------------------------------- */
 
-/* rdflag - the proposition of flag 'i', or a rejection when it is
- * undefined or derived from an address. */
-static int rdflag(struct mach *m, const struct vc_state *s, u32 i, lf_ref *p)
+/* pxor - the proposition "exactly one of 'p', 'q'". */
+static lf_ref pxor(struct mach *m, lf_ref p, lf_ref q)
 {
-	lf_ref f = s->flag[i];
-
-	if (!f)
-		return pccf_fail(m->e, PCCF_EPOLICY,
-				 "offset %x: reads flag %s, undefined on this path",
-				 m->off, flag_name[i]);
-	if (!lf_kind_isprop[lf_get(m->tab, f)->kind])
-		return pccf_fail(m->e, PCCF_EPOLICY,
-				 "offset %x: flag %s is derived from an address and may not be read",
-				 m->off, flag_name[i]);
-	*p = f;
-	return 0;
+	return mk(m, LF_POR, mk(m, LF_PAND, p, mk(m, LF_PNOT, q, 0, 0), 0),
+		  mk(m, LF_PAND, mk(m, LF_PNOT, p, 0, 0), q, 0), 0);
 }
 
 /*
- * setflags - install the flags in 'wr' (props in 'f', by vc_flag index)
- * and clear those in 'un'.  If 'tainted', the written flags become the
- * unreadable marker 'tw'.  An instruction that writes ZF becomes the
- * record for direct conditions (kind, operands 'a' 'b', result 'r');
- * otherwise the old record loses the flags touched.
+ * setflags - install the single flags in 'wr' (EFLAGS bits; props in
+ * 'f', by vc_flag index) and clear those in 'un'.  The combined
+ * conditions come from 'f' when given there (cmp, test), else from the
+ * single flags now in the state; undefined when one of those is.
  */
-static void setflags(struct mach *m, u16 wr, u16 un, const lf_ref *f,
-		     lf_ref tw, u8 kind, u32 w, lf_ref a, lf_ref b, lf_ref r)
+static void setflags(struct mach *m, u16 wr, u16 un, const lf_ref *f)
 {
-	struct vc_state *s = m->s;
+	lf_ref *s = m->s->flag, be, lt;
 	u32 i;
 
 	for (i = 0; i < VC_NFLAGS; i++) {
 		if (wr & flag_bit[i])
-			s->flag[i] = tw ? tw : f[i];
+			s[i] = f[i];
 		else if (un & flag_bit[i])
-			s->flag[i] = 0;
+			s[i] = 0;
 	}
-	if (wr & X86_ZF) {
-		s->fkind = kind;
-		s->fwidth = (u8)w;
-		s->fmask = wr;
-		s->fa = a;
-		s->fb = b;
-		s->fres = r;
-		return;
-	}
-	s->fmask &= (u16)~(wr | un);
-	if (!s->fmask) {
-		s->fkind = 0xff;
-		s->fwidth = 0;
-		s->fa = s->fb = s->fres = 0;
-	}
-}
-
-/* marker - 0, or a tainted term among 'a', 'b', 'r' (flags from it
- * become unreadable). */
-static lf_ref marker(struct mach *m, lf_ref a, lf_ref b, lf_ref r)
-{
-	if (taint(m, a))
-		return a;
-	if (taint(m, b))
-		return b;
-	if (taint(m, r))
-		return r;
-	return 0;
+	be = s[VC_CF] && s[VC_ZF] ? mk(m, LF_POR, s[VC_CF], s[VC_ZF], 0) : 0;
+	lt = s[VC_SF] && s[VC_OF] ? pxor(m, s[VC_SF], s[VC_OF]) : 0;
+	s[VC_BE] = f[VC_BE] ? f[VC_BE] : be;
+	s[VC_LT] = f[VC_LT] ? f[VC_LT] : lt;
+	s[VC_LE] = f[VC_LE] ? f[VC_LE] :
+		   s[VC_ZF] && lt ? mk(m, LF_POR, s[VC_ZF], lt, 0) : 0;
 }
 
 /* szp - ZF, SF, PF of the 'w'-byte result 'r' into 'f'. */
@@ -470,90 +429,37 @@ static void arflags(struct mach *m, lf_ref *f, int sub, lf_ref a, lf_ref b,
 		f[VC_CF] = mk(m, LF_POR, f[VC_CF],
 			      mk(m, LF_PAND, c, mk(m, LF_EQ, x, y, 0), 0), 0);
 	f[VC_OF] = msbp(m, o, w);
-	f[VC_AF] = auxc(m, a, b, r);
 	szp(m, f, r, w);
 }
 
 /* ---- conditions --------------------------------------------------- */
 
-/* The flags each condition pair reads (index cc >> 1). */
-static const u16 cc_needs[8] = {
-	X86_OF, X86_CF, X86_ZF, X86_CF | X86_ZF,
-	X86_SF, X86_PF, X86_SF | X86_OF, X86_ZF | X86_SF | X86_OF
+/* The single flags each condition reads, as vc_flag bits. */
+static const u8 cc_reads[VC_NFLAGS] = {
+	1 << VC_OF, 1 << VC_CF, 1 << VC_ZF, 1 << VC_CF | 1 << VC_ZF,
+	1 << VC_SF, 1 << VC_PF, 1 << VC_SF | 1 << VC_OF,
+	1 << VC_ZF | 1 << VC_SF | 1 << VC_OF
 };
-
-/* direct - the condition from the record of the last cmp/sub or
- * test/and/or/xor, or 0 when there is no direct formula. */
-static lf_ref direct(struct mach *m, const struct vc_state *s, u32 pair)
-{
-	lf_ref a = s->fa, b = s->fb, r = s->fres, z = 0;
-	u32 w = s->fwidth;
-
-	if (s->fkind == X86_CMP || s->fkind == X86_SUB) {
-		switch (pair) {
-		case 1: return mk(m, LF_ULT, a, b, 0);
-		case 2: return mk(m, LF_EQ, a, b, 0);
-		case 3: return mk(m, LF_ULE, a, b, 0);
-		case 6: return mk(m, LF_SLT, sx(m, a, w), sx(m, b, w), 0);
-		case 7: return mk(m, LF_SLE, sx(m, a, w), sx(m, b, w), 0);
-		}
-		return 0;
-	}
-	if (s->fkind == X86_TEST || s->fkind == X86_AND ||
-	    s->fkind == X86_OR || s->fkind == X86_XOR) {
-		z = K(m, 0);
-		switch (pair) {
-		case 0: return pfalse(m);
-		case 1: return pfalse(m);
-		case 2: return mk(m, LF_EQ, r, z, 0);
-		case 3: return mk(m, LF_EQ, r, z, 0);
-		case 4: return mk(m, LF_SLT, sx(m, r, w), z, 0);
-		case 6: return mk(m, LF_SLT, sx(m, r, w), z, 0);
-		case 7: return mk(m, LF_SLE, sx(m, r, w), z, 0);
-		}
-	}
-	return 0;
-}
-
-/* pxor - the proposition "exactly one of 'p', 'q'". */
-static lf_ref pxor(struct mach *m, lf_ref p, lf_ref q)
-{
-	return mk(m, LF_POR, mk(m, LF_PAND, p, mk(m, LF_PNOT, q, 0, 0), 0),
-		  mk(m, LF_PAND, mk(m, LF_PNOT, p, 0, 0), q, 0), 0);
-}
 
 /* cond - vc_cond's work on a context 'm'. */
 static int cond(struct mach *m, const struct vc_state *s, u8 cc, lf_ref *out)
 {
+	static const u8 order[4] = { VC_CF, VC_ZF, VC_SF, VC_OF };
 	u32 pair = (cc & 15) >> 1, i;
-	u16 need = cc_needs[pair];
-	lf_ref f[VC_NFLAGS] = { 0 }, c = 0;
-	int rc;
+	lf_ref c = s->flag[pair];
+	const char *name = flag_name[pair];
 
-	for (i = 0; i < VC_NFLAGS; i++)
-		if ((need & flag_bit[i]) && (rc = rdflag(m, s, i, &f[i])))
-			return rc;
-	if (s->fkind != 0xff && (need & ~s->fmask) == 0)
-		c = direct(m, s, pair);
-	if (!c) {
-		switch (pair) {
-		case 0: c = f[VC_OF]; break;
-		case 1: c = f[VC_CF]; break;
-		case 2: c = f[VC_ZF]; break;
-		case 3: c = mk(m, LF_POR, f[VC_CF], f[VC_ZF], 0); break;
-		case 4: c = f[VC_SF]; break;
-		case 5: c = f[VC_PF]; break;
-		case 6: c = pxor(m, f[VC_SF], f[VC_OF]); break;
-		default:
-			c = mk(m, LF_POR, f[VC_ZF],
-			       pxor(m, f[VC_SF], f[VC_OF]), 0);
-		}
+	if (!c) {	/* name the first undefined flag it reads */
+		for (i = 4; i-- > 0;)
+			if ((cc_reads[pair] >> order[i] & 1) && !s->flag[order[i]])
+				name = flag_name[order[i]];
+		return pccf_fail(m->e, PCCF_EPOLICY,
+				 "offset %x: reads flag %s, undefined on this path",
+				 m->off, name);
 	}
-	if (cc & 1)
-		c = mk(m, LF_PNOT, c, 0, 0);
-	if (!m->bad && taint(m, c))
+	if (taint(m, c))
 		return no(m, PCCF_EPOLICY, "condition derived from an address");
-	*out = c;
+	*out = cc & 1 ? mk(m, LF_PNOT, c, 0, 0) : c;
 	return 0;
 }
 
@@ -577,7 +483,7 @@ static int alu(struct mach *m, const struct x86_insn *in)
 			return rc;
 	}
 	if (op == X86_ADC || op == X86_SBB) {
-		if ((rc = rdflag(m, m->s, VC_CF, &c)))
+		if ((rc = cond(m, m->s, X86_CC_B, &c)))
 			return rc;
 		cw = mk(m, LF_BOOL, c, 0, 0);
 	}
@@ -604,11 +510,15 @@ static int alu(struct mach *m, const struct x86_insn *in)
 		       a, b, 0);
 		f[VC_CF] = f[VC_OF] = pfalse(m);
 		szp(m, f, r, w);
+		f[VC_LE] = mk(m, LF_SLE, sx(m, r, w), K(m, 0), 0);
 	}
-	if (m->bad)
-		return 0;
-	setflags(m, x86_flags_written[op], x86_flags_undef[op], f,
-		 marker(m, a, b, r), op, w, a, b, r);
+	if (op == X86_CMP || op == X86_SUB) {	/* conditions on a and b */
+		f[VC_ZF] = mk(m, LF_EQ, a, b, 0);
+		f[VC_BE] = mk(m, LF_ULE, a, b, 0);
+		f[VC_LT] = mk(m, LF_SLT, sx(m, a, w), sx(m, b, w), 0);
+		f[VC_LE] = mk(m, LF_SLE, sx(m, a, w), sx(m, b, w), 0);
+	}
+	setflags(m, x86_flags_written[op], x86_flags_undef[op], f);
 	if (op == X86_CMP || op == X86_TEST)
 		return 0;
 	return wrop(m, d, r);
@@ -619,7 +529,7 @@ static int unary(struct mach *m, const struct x86_insn *in)
 {
 	u32 w = in->opsize;
 	u8 op = in->mnem;
-	lf_ref a = 0, b, r, z = K(m, 0), f[VC_NFLAGS] = { 0 };
+	lf_ref a = 0, r, z = K(m, 0), one = K(m, 1), f[VC_NFLAGS] = { 0 };
 	int rc;
 
 	if ((rc = rdop(m, &in->o[0], w, &a)))
@@ -630,76 +540,49 @@ static int unary(struct mach *m, const struct x86_insn *in)
 	case X86_NEG:
 		r = msk(m, mk(m, LF_SUB, z, a, 0), w);
 		arflags(m, f, 1, z, a, r, 0, w);
-		b = a;
-		a = z;
 		break;
 	case X86_INC:
-		b = K(m, 1);
-		r = msk(m, mk(m, LF_ADD, a, b, 0), w);
-		arflags(m, f, 0, a, b, r, 0, w);
+		r = msk(m, mk(m, LF_ADD, a, one, 0), w);
+		arflags(m, f, 0, a, one, r, 0, w);
 		break;
 	default:		/* DEC */
-		b = K(m, 1);
-		r = msk(m, mk(m, LF_SUB, a, b, 0), w);
-		arflags(m, f, 1, a, b, r, 0, w);
+		r = msk(m, mk(m, LF_SUB, a, one, 0), w);
+		arflags(m, f, 1, a, one, r, 0, w);
 	}
-	if (m->bad)
-		return 0;
-	setflags(m, x86_flags_written[op], x86_flags_undef[op], f,
-		 marker(m, a, b, r), op, w, a, b, r);
+	setflags(m, x86_flags_written[op], x86_flags_undef[op], f);
 	return wrop(m, &in->o[0], r);
 }
 
 /* shiftflags - flags of a shift or rotate by the constant count 'c'
  * (1..63, masked) of the 'w'-byte value 'a' with result 'r'. */
 static void shiftflags(struct mach *m, u8 op, u32 w, u32 c, lf_ref a,
-		       lf_ref r, lf_ref cnt)
+		       lf_ref r)
 {
-	u32 W = 8 * w;
-	u16 wr, un;
-	lf_ref f[VC_NFLAGS] = { 0 };
+	u32 W = 8 * w, rol = op == X86_ROL;
+	u16 wr = x86_flags_written[op], un = x86_flags_undef[op];
+	lf_ref f[VC_NFLAGS] = { 0 }, x;
 
+	if (c == 1)
+		wr |= X86_OF;	/* defined for a count of one only */
 	if (op == X86_ROL || op == X86_ROR) {
-		wr = X86_CF;
-		un = 0;
-		if (op == X86_ROL) {
-			f[VC_CF] = bitp(m, r, 0);
-			f[VC_OF] = bitp(m, mk(m, LF_XOR, r,
-					       mk(m, LF_SHL, r, K(m, W - 1), 0),
-					       0), W - 1);
-		} else {
-			f[VC_CF] = bitp(m, r, W - 1);
-			f[VC_OF] = bitp(m, mk(m, LF_XOR, r,
-					       mk(m, LF_SHL, r, K(m, 1), 0), 0),
-					W - 1);
-		}
-		if (c == 1)
-			wr |= X86_OF;
-		else
-			un |= X86_OF;
-	} else {
-		wr = X86_PF | X86_ZF | X86_SF;
-		un = X86_AF;
-		if (c < W) {
-			wr |= X86_CF;
-			f[VC_CF] = op == X86_SHL ? bitp(m, a, W - c)
-						 : bitp(m, a, c - 1);
-		} else {
-			un |= X86_CF;	/* count >= width: CPU-specific */
-		}
-		if (c == 1) {
-			wr |= X86_OF;
-			f[VC_OF] = op == X86_SHL ?
-				   msbp(m, mk(m, LF_XOR, a, r, 0), w) :
-				   op == X86_SHR ? msbp(m, a, w) : pfalse(m);
-		} else {
-			un |= X86_OF;
-		}
-		szp(m, f, r, w);
-	}
-	if (m->bad)
+		/* CF: the bit rotated in; OF: msb ^ (rol: CF, ror: msb-1) */
+		x = mk(m, LF_SHL, r, K(m, rol ? W - 1 : 1), 0);
+		f[VC_CF] = bitp(m, r, rol ? 0 : W - 1);
+		f[VC_OF] = bitp(m, mk(m, LF_XOR, r, x, 0), W - 1);
+		setflags(m, wr, un, f);
 		return;
-	setflags(m, wr, un, f, marker(m, a, 0, r), op, w, a, cnt, r);
+	}
+	if (c < W) {
+		f[VC_CF] = op == X86_SHL ? bitp(m, a, W - c) : bitp(m, a, c - 1);
+	} else {
+		wr &= (u16)~X86_CF;	/* count >= width: CPU-specific */
+		un |= X86_CF;
+	}
+	if (c == 1)
+		f[VC_OF] = op == X86_SHL ? msbp(m, mk(m, LF_XOR, a, r, 0), w) :
+			   op == X86_SHR ? msbp(m, a, w) : pfalse(m);
+	szp(m, f, r, w);
+	setflags(m, wr, un, f);
 }
 
 /* shift - shl shr sar rol ror o[0] by o[1] (an immediate or cl). */
@@ -708,7 +591,7 @@ static int shift(struct mach *m, const struct x86_insn *in)
 	u32 w = in->opsize, W = 8 * w;
 	u8 op = in->mnem;
 	u64 cmask = w == 8 ? 63 : 31, k = 0;
-	lf_ref a = 0, cl = 0, cnt, r;
+	lf_ref a = 0, cl = 0, cnt, r, f[VC_NFLAGS] = { 0 };
 	int rc, isk = 1;
 
 	if ((rc = rdop(m, &in->o[0], w, &a)))
@@ -737,13 +620,10 @@ static int shift(struct mach *m, const struct x86_insn *in)
 		else
 			r = msk(m, mk(m, LF_SAR, sx(m, a, w), cnt, 0), w);
 	}
-	if (m->bad)
-		return 0;
 	if (isk)
-		shiftflags(m, op, w, (u32)k, a, r, cnt);
+		shiftflags(m, op, w, (u32)k, a, r);
 	else
-		setflags(m, 0, (op == X86_ROL || op == X86_ROR) ?
-			 X86_CF | X86_OF : X86_ALLF, 0, 0, op, w, a, cnt, r);
+		setflags(m, 0, x86_flags_written[op] | x86_flags_undef[op], f);
 	return wrop(m, &in->o[0], r);
 }
 
@@ -754,7 +634,7 @@ static int imul(struct mach *m, const struct x86_insn *in)
 {
 	u32 w = in->opsize;
 	lf_ref a = 0, b = 0, r, full, f[VC_NFLAGS] = { 0 };
-	u16 wr = 0, un = X86_ALLF;
+	u16 wr = 0;
 	int rc;
 
 	if (w < 2)
@@ -773,11 +653,8 @@ static int imul(struct mach *m, const struct x86_insn *in)
 		f[VC_CF] = f[VC_OF] =
 			mk(m, LF_PNOT, mk(m, LF_EQ, full, sx(m, r, w), 0), 0, 0);
 		wr = X86_CF | X86_OF;
-		un = X86_ALLF & ~wr;
 	}
-	if (m->bad)
-		return 0;
-	setflags(m, wr, un, f, marker(m, a, b, r), X86_IMUL, w, a, b, r);
+	setflags(m, wr, X86_ALLF, f);	/* wr wins over undefined */
 	return wrop(m, &in->o[0], r);
 }
 
@@ -787,7 +664,7 @@ static int imul(struct mach *m, const struct x86_insn *in)
 static int udiv(struct mach *m, const struct x86_insn *in)
 {
 	u32 w = in->opsize;
-	lf_ref d = 0, lo = 0, hi = 0, n, q, rem, ob;
+	lf_ref d = 0, lo = 0, hi = 0, n, q, rem, ob, f[VC_NFLAGS] = { 0 };
 	u64 k;
 	int rc;
 
@@ -811,7 +688,7 @@ static int udiv(struct mach *m, const struct x86_insn *in)
 		n = mk(m, LF_OR, mk(m, LF_SHL, hi, K(m, 8 * w), 0), lo, 0);
 	q = mk(m, LF_UDIV, n, d, 0);
 	rem = mk(m, LF_UREM, n, d, 0);
-	setflags(m, 0, X86_ALLF, 0, 0, X86_DIV, w, 0, 0, 0);
+	setflags(m, 0, X86_ALLF, f);
 	if ((rc = wrreg(m, X86_RAX, w, q)))
 		return rc;
 	return wrreg(m, X86_RDX, w, rem);
@@ -939,7 +816,6 @@ void vc_init_state(struct lf_tab *tab, struct vc_state *s)
 	s->reg[X86_RCX] = lf_var(tab, LF_V_MEM, 64);
 	s->def[X86_RDI] = s->def[X86_RSI] = 0xff;
 	s->def[X86_RDX] = s->def[X86_RCX] = 0xff;
-	s->fkind = 0xff;
 }
 
 int vc_step(struct lf_tab *tab, const struct x86_insn *in, struct vc_state *s,

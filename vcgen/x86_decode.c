@@ -203,14 +203,11 @@ static int needs_modrm(const struct x86_row *r)
 {
 	u32 i;
 
-	if (r->digit >= 0 || (r->flags & (XF_ENDBR | XF_NOOPS)))
+	if (r->digit >= 0 || (r->flags & XF_ENDBR))
 		return 1;
-	for (i = 0; i < 3; i++) {
-		u8 o = r->o[i];
-		if (o == XO_E || o == XO_M || o == XO_Eb || o == XO_Ew ||
-		    o == XO_Ed || o == XO_G)
+	for (i = 0; i < 3; i++)
+		if (r->o[i] >= XO_E && r->o[i] <= XO_G)	/* the ModRM forms */
 			return 1;
-	}
 	return 0;
 }
 
@@ -448,12 +445,8 @@ static int operand(struct dec *d, const struct x86_row *r, u8 f,
 		return read_rm(d, o, size, name, 0, (r->flags & XF_REG) != 0);
 	case XO_M:
 		return read_rm(d, o, size, name, 1, 0);
-	case XO_Eb:
-		return read_rm(d, o, 1, name, 0, 0);
-	case XO_Ew:
-		return read_rm(d, o, 2, name, 0, 0);
-	case XO_Ed:
-		return read_rm(d, o, 4, name, 0, 0);
+	case XO_Eb: case XO_Ew: case XO_Ed:	/* sizes 1, 2, 4 */
+		return read_rm(d, o, (u8)(1u << (f - XO_Eb)), name, 0, 0);
 	case XO_G:
 		set_reg(d, o, reg, size);
 		return 0;
@@ -512,11 +505,8 @@ static int decode_row(struct dec *d, const struct x86_row *r,
 			return PCCF_EDECODE;
 	}
 	x->nops = (u8)i;
-	if (r->flags & XF_NOOPS) {
-		pccf_memset(x->o, 0, sizeof(x->o));
-		x->nops = 0;
-	}
-	if ((r->flags & XF_X90) && x->o[0].reg == X86_RAX) {
+	if ((r->flags & XF_NOOPS) ||
+	    ((r->flags & XF_X90) && x->o[0].reg == X86_RAX)) {
 		pccf_memset(x->o, 0, sizeof(x->o));
 		x->nops = 0;
 		x->mnem = X86_NOP;

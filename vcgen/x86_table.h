@@ -50,6 +50,8 @@ enum x86_width { XW_B, XW_V, XW_Q };
  *   Ib  8-bit immediate, sign-extended     Iv  B8+r: 16/32/64-bit imm
  *   Ic  8-bit shift count, zero-extended, operand size 1
  *   ONE the constant 1 (shift by one)      Jb/Jz  rel8 / rel32 target
+ * ORDER X86_OFORM: the decoder relies on E..G being the forms with a
+ * ModRM byte and on Eb, Ew, Ed being consecutive.
  */
 enum x86_oform {
 	XO_NONE, XO_E, XO_M, XO_Eb, XO_Ew, XO_Ed, XO_G, XO_Z, XO_A, XO_CL,
