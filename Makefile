@@ -20,7 +20,7 @@ APPFLAGS:= -Wall -Wextra -Werror -std=gnu11 -Iinclude -I$(B)/gen -Ivcgen -Icheck
 LIBS    := -lpcap
 
 TCB_SRC := $(wildcard vcgen/*.c checker/*.c) kernel/compat.c $(wildcard kernel/obj.c kernel/verify.c)
-HOST_SRC:= $(wildcard kernel/host.c)
+HOST_SRC:= $(wildcard kernel/host.c kernel/guard.c)
 PROD_SRC:= $(wildcard filters/*.c)
 CLI_SRC := $(wildcard cli/*.c)
 GEN_HDR := $(B)/gen/sig_table.h

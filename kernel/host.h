@@ -47,8 +47,8 @@ u32 host_run(const struct host_filter *hf, const u8 *pkt, u64 caplen,
 void host_free(struct host_filter *hf);
 
 /*
- * A guarded buffer: [PROT_NONE page][cap bytes, page-rounded][PROT_NONE
- * page].  host_guard_end copies 'n' bytes so that they end exactly at
+ * Untrusted test support (guard.c).  A guarded buffer: [PROT_NONE page]
+ * [cap bytes, page-rounded][PROT_NONE page].  host_guard_end copies 'n' bytes so that they end exactly at
  * the upper guard page; host_guard_start so they start exactly after the
  * lower one.  Both return the copy's address (NULL when n > cap).
  */
