@@ -35,12 +35,7 @@ struct frame {
 	u32 bind;		/* RULE: index into the binding stack */
 };
 
-/* A rule's metavariable bindings. */
-struct binding {
-	lf_ref mv[SIG_MAXMV];
-	u64 kv[SIG_MAXMV];
-	u8 bound;		/* bit i: metavariable i is bound */
-};
+_Static_assert(SIG_MAXMV == LF_MAXMV, "check.h's binding size");
 
 struct checker {
 	const u8 *p;
@@ -52,7 +47,7 @@ struct checker {
 	u32 nfr;
 	lf_ref *hyp;		/* hypotheses in scope, innermost last */
 	u32 nhyp;
-	struct binding *bd;	/* binding stack, one per RULE frame */
+	struct lf_binding *bd;	/* binding stack, one per RULE frame */
 	u32 nbd;
 	u32 nodes;
 	u32 depth;		/* stack sizes: min(max_depth, proof bytes) */
@@ -220,9 +215,9 @@ static int offset_of(const struct lf_tab *tab, lf_ref t, lf_ref a, u64 *d)
 	return 0;
 }
 
-/* match - bind 'b' so that pattern 'root' of 'r' denotes term 't'. */
-static int match(const struct checker *c, const struct sig_rule *r, u8 root,
-		 lf_ref t, struct binding *b)
+/* lf_match - see check.h. */
+int lf_match(struct lf_tab *tab, const struct sig_rule *r, u8 root, lf_ref t,
+	     struct lf_binding *b)
 {
 	struct { u8 p; lf_ref t; } st[SIG_MAXPAT];
 	const struct sig_pat *q;
@@ -236,7 +231,7 @@ static int match(const struct checker *c, const struct sig_rule *r, u8 root,
 		n--;
 		q = &r->pat[st[n].p];
 		t = st[n].t;
-		tt = lf_get(c->tab, t);
+		tt = lf_get(tab, t);
 		switch (q->op) {
 		case SIG_P_MV:
 			if (lf_kind_isprop[tt->kind] != (r->mvsort[q->mv] == 1))
@@ -250,16 +245,16 @@ static int match(const struct checker *c, const struct sig_rule *r, u8 root,
 			}
 			continue;
 		case SIG_P_KMV:
-			if (!lf_isconst(c->tab, t, &k))
+			if (!lf_isconst(tab, t, &k))
 				return -1;
 			goto bindk;
 		case SIG_P_BITMAX:
-			if (!(b->bound & (1u << q->mv)) || !lf_isconst(c->tab, t, &k) ||
-			    k != lf_bitmax(c->tab, b->mv[q->mv]))
+			if (!(b->bound & (1u << q->mv)) || !lf_isconst(tab, t, &k) ||
+			    k != lf_bitmax(tab, b->mv[q->mv]))
 				return -1;
 			continue;
 		case SIG_P_LIT:
-			if (!lf_isconst(c->tab, t, &k) || k != q->k)
+			if (!lf_isconst(tab, t, &k) || k != q->k)
 				return -1;
 			continue;
 		case SIG_P_CAPLEN:
@@ -272,13 +267,13 @@ static int match(const struct checker *c, const struct sig_rule *r, u8 root,
 		    (b->bound & (1u << r->pat[q->a].mv))) {
 			/* (add a k) with a bound: k is what t adds to a's base
 			 * (lf_mk folds (x + c1) + c2, so a need not appear) */
-			if (offset_of(c->tab, t, b->mv[r->pat[q->a].mv], &k))
+			if (offset_of(tab, t, b->mv[r->pat[q->a].mv], &k))
 				return -1;
 			q = &r->pat[q->b];
 			goto bindk;
 		}
 		if (q->op == LF_ADD && r->pat[q->b].op == SIG_P_KMV &&
-		    !(tt->kind == LF_ADD && lf_isconst(c->tab, tt->b, &k))) {
+		    !(tt->kind == LF_ADD && lf_isconst(tab, tt->b, &k))) {
 			/* (add a k) against a term that is not a sum: k = 0 */
 			st[n].p = q->a;		/* a matches t itself */
 			st[n++].t = t;
@@ -317,10 +312,9 @@ bindk:
 	return 0;
 }
 
-/* inst - the term of pattern nodes first..root under 'b', or 0 when a
- * metavariable is unbound (or the table is full). */
-static lf_ref inst(struct checker *c, const struct sig_rule *r,
-		   const u8 span[2], const struct binding *b)
+/* lf_inst - see check.h. */
+lf_ref lf_inst(struct lf_tab *tab, const struct sig_rule *r, const u8 span[2],
+	       const struct lf_binding *b)
 {
 	lf_ref v[SIG_MAXPAT];
 	const struct sig_pat *q;
@@ -334,17 +328,17 @@ static lf_ref inst(struct checker *c, const struct sig_rule *r,
 			return 0;
 		switch (q->op) {
 		case SIG_P_MV: v[i] = b->mv[q->mv]; break;
-		case SIG_P_KMV: v[i] = lf_const(c->tab, b->kv[q->mv]); break;
+		case SIG_P_KMV: v[i] = lf_const(tab, b->kv[q->mv]); break;
 		case SIG_P_BITMAX:
-			v[i] = lf_const(c->tab, lf_bitmax(c->tab, b->mv[q->mv]));
+			v[i] = lf_const(tab, lf_bitmax(tab, b->mv[q->mv]));
 			break;
-		case SIG_P_LIT: v[i] = lf_const(c->tab, q->k); break;
-		case SIG_P_CAPLEN: v[i] = lf_var(c->tab, LF_V_CAPLEN, 32); break;
+		case SIG_P_LIT: v[i] = lf_const(tab, q->k); break;
+		case SIG_P_CAPLEN: v[i] = lf_var(tab, LF_V_CAPLEN, 32); break;
 		case LF_INB:
-			v[i] = lf_mk(c->tab, LF_INB, v[q->a], v[q->b], b->kv[q->mv]);
+			v[i] = lf_mk(tab, LF_INB, v[q->a], v[q->b], b->kv[q->mv]);
 			break;
 		default:
-			v[i] = lf_mk(c->tab, q->op,
+			v[i] = lf_mk(tab, q->op,
 				     lf_kind_arity[q->op] >= 1 ? v[q->a] : 0,
 				     lf_kind_arity[q->op] >= 2 ? v[q->b] : 0, 0);
 		}
@@ -356,7 +350,7 @@ static lf_ref inst(struct checker *c, const struct sig_rule *r,
 
 /* sides - whether the side conditions of 'r' hold under 'b'. */
 static int sides(const struct checker *c, const struct sig_rule *r,
-		 const struct binding *b)
+		 const struct lf_binding *b)
 {
 	u8 i, x, y;
 
@@ -382,7 +376,7 @@ static int rule_step(struct checker *c, struct frame *f, lf_ref res,
 		     lf_ref *out, int *done)
 {
 	const struct sig_rule *r = &sig_rules[f->rule];
-	struct binding *b;
+	struct lf_binding *b;
 	lf_ref t;
 	u8 i = f->stage;
 
@@ -394,25 +388,25 @@ static int rule_step(struct checker *c, struct frame *f, lf_ref res,
 		if (c->nbd >= c->depth)
 			return fail(c, f, "rules nested too deeply");
 		f->bind = c->nbd++;
-		pccf_memset(&c->bd[f->bind], 0, sizeof(struct binding));
+		pccf_memset(&c->bd[f->bind], 0, sizeof(struct lf_binding));
 		/* Matching the goal only binds metavariables early; a goal
 		 * that folds (e.g. a constant for 'add a 1') may not match,
 		 * and then the premises bind them.  The conclusion is always
 		 * compared with the goal at the end. */
 		if (f->mode == CHECK &&
-		    match(c, r, r->concl[1], f->goal, &c->bd[f->bind]))
-			pccf_memset(&c->bd[f->bind], 0, sizeof(struct binding));
+		    lf_match(c->tab, r, r->concl[1], f->goal, &c->bd[f->bind]))
+			pccf_memset(&c->bd[f->bind], 0, sizeof(struct lf_binding));
 	}
 	b = &c->bd[f->bind];
 	if (i > 0 && !f->chk) {	/* premise i-1 was inferred: match it */
-		if (match(c, r, r->prem[i - 1][1], res, b) ||
-		    inst(c, r, r->prem[i - 1], b) != res)
+		if (lf_match(c->tab, r, r->prem[i - 1][1], res, b) ||
+		    lf_inst(c->tab, r, r->prem[i - 1], b) != res)
 			return pccf_fail(c->e, PCCF_EPROOF, "proof node %u (byte %u, rule %s): premise %u has the wrong form",
 					 f->idx, f->at, r->name, (u32)i);
 	}
 	if (i < r->nprem) {
 		f->stage++;
-		t = inst(c, r, r->prem[i], b);
+		t = lf_inst(c->tab, r, r->prem[i], b);
 		f->chk = t != 0;
 		if (t)
 			return push(c, CHECK, t);
@@ -422,7 +416,7 @@ static int rule_step(struct checker *c, struct frame *f, lf_ref res,
 	}
 	if (sides(c, r, b))
 		return fail(c, f, "side condition fails");
-	t = inst(c, r, r->concl, b);
+	t = lf_inst(c->tab, r, r->concl, b);
 	if (!t)
 		return fail(c, f, c->tab->full ? "term table full" :
 			    "a metavariable is not determined (add asc)");

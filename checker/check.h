@@ -48,6 +48,28 @@ int lf_read_terms(const u8 *p, u32 n, u32 *pos, struct lf_tab *tab,
 int lf_uleb(const u8 *p, u32 n, u32 *pos, u64 *v);
 
 /*
+ * Matching and instantiation of a signature rule's patterns (sig.lf),
+ * exported for the Coq exporter, which replays the checker's steps.
+ */
+#define LF_MAXMV 8		/* = SIG_MAXMV, checked in check.c */
+struct sig_rule;
+struct lf_binding {
+	lf_ref mv[LF_MAXMV];
+	u64 kv[LF_MAXMV];
+	u8 bound;		/* bit i: metavariable i is bound */
+};
+
+/* lf_match - bind 'b' so that pattern 'root' of rule 'r' denotes 't';
+ * 0, or -1 when it cannot (bindings then partial). */
+int lf_match(struct lf_tab *tab, const struct sig_rule *r, u8 root, lf_ref t,
+	     struct lf_binding *b);
+
+/* lf_inst - the term of pattern nodes span[0]..span[1] of 'r' under
+ * 'b', or 0 when a metavariable is unbound (or the table is full). */
+lf_ref lf_inst(struct lf_tab *tab, const struct sig_rule *r, const u8 span[2],
+	       const struct lf_binding *b);
+
+/*
  * lf_check - check that 'proof' ('n' bytes) proves 'goal'.  Returns 0,
  * or a PCCF_EPROOF rejection naming the proof node (its index and byte
  * offset), the rule and the mismatch.  '*nodes' gets the nodes checked.

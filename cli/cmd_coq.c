@@ -54,157 +54,7 @@ struct exporter {
 	FILE *out;
 };
 
-/* split_add - 'x' as base + constant (base 0 for a constant). */
-static void split_add(const struct lf_tab *tab, lf_ref x, lf_ref *base, u64 *k)
-{
-	const struct lf_term *t = lf_get(tab, x);
-
-	*base = x;
-	*k = 0;
-	if (t->kind == LF_CONST) {
-		*base = 0;
-		*k = t->k;
-	} else if (t->kind == LF_ADD && lf_isconst(tab, t->b, k)) {
-		*base = t->a;
-	}
-}
-
-/* --- pass 1: recompute types (a copy of check.c's logic) --- */
-
-static int match(const struct exporter *x, const struct sig_rule *r, u8 root,
-		 lf_ref t, struct xnode *b)
-{
-	struct { u8 p; lf_ref t; } st[SIG_MAXPAT];
-	const struct sig_pat *q;
-	const struct lf_term *tt;
-	int n = 0;
-	u64 k;
-
-	st[n].p = root;
-	st[n++].t = t;
-	while (n > 0) {
-		n--;
-		q = &r->pat[st[n].p];
-		t = st[n].t;
-		tt = lf_get(x->tab, t);
-		switch (q->op) {
-		case SIG_P_MV:
-			if (lf_kind_isprop[tt->kind] != (r->mvsort[q->mv] == 1))
-				return -1;
-			if (b->bound & (1u << q->mv)) {
-				if (b->mv[q->mv] != t)
-					return -1;
-			} else {
-				b->mv[q->mv] = t;
-				b->bound |= (u8)(1u << q->mv);
-			}
-			continue;
-		case SIG_P_KMV:
-			if (!lf_isconst(x->tab, t, &k))
-				return -1;
-			goto bindk;
-		case SIG_P_BITMAX:
-			if (!(b->bound & (1u << q->mv)) || !lf_isconst(x->tab, t, &k) ||
-			    k != lf_bitmax(x->tab, b->mv[q->mv]))
-				return -1;
-			continue;
-		case SIG_P_LIT:
-			if (!lf_isconst(x->tab, t, &k) || k != q->k)
-				return -1;
-			continue;
-		case SIG_P_CAPLEN:
-			if (tt->kind != LF_VAR || tt->k != LF_V_CAPLEN)
-				return -1;
-			continue;
-		}
-		if (q->op == LF_ADD && r->pat[q->b].op == SIG_P_KMV &&
-		    r->pat[q->a].op == SIG_P_MV &&
-		    (b->bound & (1u << r->pat[q->a].mv))) {
-			/* as check.c: k is what t adds to a's base */
-			lf_ref bt, ba;
-			u64 kt, ka;
-
-			split_add(x->tab, t, &bt, &kt);
-			split_add(x->tab, b->mv[r->pat[q->a].mv], &ba, &ka);
-			if (bt != ba)
-				return -1;
-			k = kt - ka;
-			q = &r->pat[q->b];
-			goto bindk;
-		}
-		if (q->op == LF_ADD && r->pat[q->b].op == SIG_P_KMV &&
-		    !(tt->kind == LF_ADD && lf_isconst(x->tab, tt->b, &k))) {
-			st[n].p = q->a;
-			st[n++].t = t;
-			q = &r->pat[q->b];
-			k = 0;
-			goto bindk;
-		}
-		if (tt->kind != q->op)
-			return -1;
-		if (q->op == LF_INB) {
-			k = tt->k;
-			st[n].p = q->a;
-			st[n++].t = tt->a;
-			st[n].p = q->b;
-			st[n++].t = tt->b;
-			goto bindk;
-		}
-		if (lf_kind_arity[q->op] >= 2) {
-			st[n].p = q->b;
-			st[n++].t = tt->b;
-		}
-		if (lf_kind_arity[q->op] >= 1) {
-			st[n].p = q->a;
-			st[n++].t = tt->a;
-		}
-		continue;
-bindk:
-		if (b->bound & (1u << q->mv)) {
-			if (b->kv[q->mv] != k)
-				return -1;
-		} else {
-			b->kv[q->mv] = k;
-			b->bound |= (u8)(1u << q->mv);
-		}
-	}
-	return 0;
-}
-
-static lf_ref inst(struct exporter *x, const struct sig_rule *r,
-		   const u8 span[2], const struct xnode *b)
-{
-	lf_ref v[SIG_MAXPAT];
-	const struct sig_pat *q;
-	u8 i;
-
-	for (i = span[0]; i <= span[1]; i++) {
-		q = &r->pat[i];
-		if ((q->op == SIG_P_MV || q->op == SIG_P_KMV ||
-		     q->op == SIG_P_BITMAX || q->op == LF_INB) &&
-		    !(b->bound & (1u << q->mv)))
-			return 0;
-		switch (q->op) {
-		case SIG_P_MV: v[i] = b->mv[q->mv]; break;
-		case SIG_P_KMV: v[i] = lf_const(x->tab, b->kv[q->mv]); break;
-		case SIG_P_BITMAX:
-			v[i] = lf_const(x->tab, lf_bitmax(x->tab, b->mv[q->mv]));
-			break;
-		case SIG_P_LIT: v[i] = lf_const(x->tab, q->k); break;
-		case SIG_P_CAPLEN: v[i] = lf_var(x->tab, LF_V_CAPLEN, 32); break;
-		case LF_INB:
-			v[i] = lf_mk(x->tab, LF_INB, v[q->a], v[q->b], b->kv[q->mv]);
-			break;
-		default:
-			v[i] = lf_mk(x->tab, q->op,
-				     lf_kind_arity[q->op] >= 1 ? v[q->a] : 0,
-				     lf_kind_arity[q->op] >= 2 ? v[q->b] : 0, 0);
-		}
-		if (!v[i])
-			return 0;
-	}
-	return v[span[1]];
-}
+/* --- pass 1: recompute types (check.c's matching, replayed) --- */
 
 /* newnode - the next node's record and its opcode; -1 when undecodable. */
 static int newnode(struct exporter *x, u32 *idx)
@@ -252,7 +102,7 @@ static lf_ref walk(struct exporter *x, int mode, lf_ref goal);
 static lf_ref walk_rule(struct exporter *x, u32 i, int mode, lf_ref goal)
 {
 	const struct sig_rule *r;
-	struct xnode b;
+	struct lf_binding b;
 	lf_ref t, res;
 	u8 k;
 
@@ -263,24 +113,24 @@ static lf_ref walk_rule(struct exporter *x, u32 i, int mode, lf_ref goal)
 	memset(&b, 0, sizeof(b));
 	/* as check.c: matching the goal only binds early; on a mismatch
 	 * the premises bind, and the conclusion is compared at the end */
-	if (mode == CHECK && match(x, r, r->concl[1], goal, &b))
+	if (mode == CHECK && lf_match(x->tab, r, r->concl[1], goal, &b))
 		memset(&b, 0, sizeof(b));
 	for (k = 0; k < r->nprem; k++) {
-		t = inst(x, r, r->prem[k], &b);
+		t = lf_inst(x->tab, r, r->prem[k], &b);
 		if (t) {
 			if (walk(x, CHECK, t) != t)
 				x->bad = 1;
 			continue;
 		}
 		res = walk(x, INFER, 0);
-		if (!res || match(x, r, r->prem[k][1], res, &b) ||
-		    inst(x, r, r->prem[k], &b) != res)
+		if (!res || lf_match(x->tab, r, r->prem[k][1], res, &b) ||
+		    lf_inst(x->tab, r, r->prem[k], &b) != res)
 			x->bad = 1;
 	}
 	memcpy(x->nd[i].mv, b.mv, sizeof(b.mv));
 	memcpy(x->nd[i].kv, b.kv, sizeof(b.kv));
 	x->nd[i].bound = b.bound;
-	return inst(x, r, r->concl, &b);
+	return lf_inst(x->tab, r, r->concl, &b);
 }
 
 /* walk - pass 1 over the node at the cursor; its proposition or 0. */

@@ -114,7 +114,7 @@ side-nowrap~checker/check.c~r->side[i][0] == SIG_S_NOWRAP &&~r->side[i][0] == SI
 side-bitle~checker/check.c~r->side[i][0] == SIG_S_BITLE &&~r->side[i][0] == SIG_S_BITLE && 0 &&
 truei~checker/check.c~if (g->kind != LF_TRUE)~if (0)
 impe-kind~checker/check.c~if (lf_get(c->tab, *res)->kind != LF_IMP)~if (0)
-premise-form~checker/check.c~inst(c, r, r->prem[i - 1], b) != res)~0)
+premise-form~checker/check.c~lf_inst(c->tab, r, r->prem[i - 1], b) != res)~0)
 forward-ref~checker/check.c~if (v[j] == 0 || v[j] >= i)~if (v[j] == 0 || v[j] > i)
 trailing~checker/check.c~if (c.pos != n)~if (0)
 asc-range~checker/check.c~f->tmp == 0 || f->tmp > c->nterms~f->tmp > c->nterms + 1
