@@ -118,7 +118,7 @@ premise-form~checker/check.c~lf_inst(c->tab, r, r->prem[i - 1], b) != res)~0)
 forward-ref~checker/check.c~if (v[j] == 0 || v[j] >= i)~if (v[j] == 0 || v[j] > i)
 trailing~checker/check.c~if (c.pos != n)~if (0)
 asc-range~checker/check.c~f->tmp == 0 || f->tmp > c->nterms~f->tmp > c->nterms + 1
-lit-match~checker/check.c~if (!lf_isconst(c->tab, t, &k) || k != q->k)~if (!lf_isconst(c->tab, t, &k))
+lit-match~checker/check.c~if (!lf_isconst(tab, t, &k) || k != q->k)~if (!lf_isconst(tab, t, &k))
 andl-swap~checker/check.c~t = f->op == LF_N_ANDL ? lf_get(c->tab, *res)->a :~t = f->op != LF_N_ANDL ? lf_get(c->tab, *res)->a :
 fold-ult~checker/lf_term.c~case LF_ULT: return x < y;~case LF_ULT: return x <= y;
 bits-add~checker/lf_term.c~case LF_ADD: return min8(64, max8(ba, bb) + 1);~case LF_ADD: return min8(64, max8(ba, bb));
