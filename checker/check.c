@@ -73,14 +73,6 @@ int lf_uleb(const u8 *p, u32 n, u32 *pos, u64 *v)
 	return 0;
 }
 
-/* has_k - whether a term record of 'kind' carries the number k. */
-static int has_k(u8 kind)
-{
-	return kind == LF_CONST || kind == LF_VAR || kind == LF_PVAR ||
-	       kind == LF_LD || kind == LF_SEXT || kind == LF_BSWAP ||
-	       kind == LF_ROL || kind == LF_ROR || kind == LF_INB;
-}
-
 int lf_read_terms(const u8 *p, u32 n, u32 *pos, struct lf_tab *tab,
 		  struct pccf_arena *ar, u32 max_terms, lf_ref **refs,
 		  u32 *nrefs, struct pccf_err *e)
@@ -105,7 +97,7 @@ int lf_read_terms(const u8 *p, u32 n, u32 *pos, struct lf_tab *tab,
 		kind = p[(*pos)++];
 		if (kind == LF_NONE || kind >= LF_NKINDS)
 			return pccf_fail(e, PCCF_EPROOF, "term %u (byte %u): unknown kind %u", i, at, kind);
-		nops = kind == LF_VAR ? 2 : lf_kind_arity[kind] + has_k(kind);
+		nops = kind == LF_VAR ? 2 : lf_kind_arity[kind] + lf_has_k(kind);
 		v[0] = v[1] = v[2] = 0;
 		for (j = 0; j < nops; j++)
 			if (lf_uleb(p, n, pos, &v[j]))
@@ -117,7 +109,7 @@ int lf_read_terms(const u8 *p, u32 n, u32 *pos, struct lf_tab *tab,
 		}
 		if (kind == LF_VAR)		/* id, bits */
 			(*refs)[i] = lf_mk(tab, kind, 0, (lf_ref)(v[1] > 64 ? 0 : v[1]), v[0]);
-		else if (has_k(kind))
+		else if (lf_has_k(kind))
 			(*refs)[i] = lf_mk(tab, kind,
 					   lf_kind_arity[kind] >= 1 ? (lf_ref)v[0] : 0,
 					   lf_kind_arity[kind] == 2 ? (lf_ref)v[1] : 0,

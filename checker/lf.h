@@ -110,6 +110,16 @@ static inline const struct lf_term *lf_get(const struct lf_tab *tab, lf_ref r)
 	return &tab->t[r];
 }
 
+/* lf_has_k - whether a term record of 'kind' in a section's term list
+ * carries the number k (docs/proof-format.md): one definition for the
+ * reader (check.c) and the writer (filters/prove.c). */
+static inline int lf_has_k(u8 kind)
+{
+	return kind == LF_CONST || kind == LF_VAR || kind == LF_PVAR ||
+	       kind == LF_LD || kind == LF_SEXT || kind == LF_BSWAP ||
+	       kind == LF_ROL || kind == LF_ROR || kind == LF_INB;
+}
+
 /* lf_isconst - 1 and '*k' set when 'r' is a constant word. */
 int lf_isconst(const struct lf_tab *tab, lf_ref r, u64 *k);
 

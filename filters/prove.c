@@ -36,13 +36,6 @@ struct lf_ser *lf_ser_new(const struct lf_tab *tab)
 	return s;
 }
 
-static int ser_has_k(uint8_t kind)
-{
-	return kind == LF_CONST || kind == LF_VAR || kind == LF_PVAR ||
-	       kind == LF_LD || kind == LF_SEXT || kind == LF_BSWAP ||
-	       kind == LF_ROL || kind == LF_ROR || kind == LF_INB;
-}
-
 static void ser_one(struct lf_ser *s, lf_ref r)
 {
 	const struct lf_term *t = lf_get(s->tab, r);
@@ -57,7 +50,7 @@ static void ser_one(struct lf_ser *s, lf_ref r)
 			buf_uleb(&s->out, s->idx[t->a]);
 		if (ar >= 2)
 			buf_uleb(&s->out, s->idx[t->b]);
-		if (ser_has_k(t->kind))
+		if (lf_has_k(t->kind))
 			buf_uleb(&s->out, t->k);
 	}
 	s->idx[r] = ++s->n;
@@ -491,7 +484,7 @@ static uint32_t print_terms(FILE *f, const uint8_t *p, uint32_t n)
 
 		if (kind == LF_NONE || kind >= LF_NKINDS)
 			return 0;
-		nops = kind == LF_VAR ? 2 : lf_kind_arity[kind] + ser_has_k(kind);
+		nops = kind == LF_VAR ? 2 : lf_kind_arity[kind] + lf_has_k(kind);
 		fprintf(f, "  t%u = %s", i, lf_kind_name[kind]);
 		for (j = 0; j < nops; j++) {
 			if (lf_uleb(p, n, &pos, &v))
