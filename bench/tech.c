@@ -26,7 +26,7 @@
  *   null     returns 0: the harness's own cost
  *
  * checked, sfi, jit and pcc run through the same installer, so they pay
- * the same call and return path (a jmp rel32 to the host's 'ret' stub).
+ * the same call and return path (each relocated return installed as 'ret').
  * Untrusted tooling.
  */
 #include <stdio.h>

@@ -2,10 +2,14 @@
  * host.c - the user-space consumer's installer and runner.
  *
  * The install part (host_install, host_run, host_free) is trusted: it
- * copies code the caller has verified into a fresh mapping, appends the
- * host return stub (one 'ret' byte right after the code), fills each
- * relocated return's rel32 with the displacement from the end of its
- * jmp to the stub, and flips the mapping to read+execute.  It trusts
+ * copies code the caller has verified into a fresh mapping, turns each
+ * relocated return (a 'jmp rel32' whose target the installer chooses)
+ * into 'ret' followed by four 'int3' in the same five bytes, and flips
+ * the mapping to read+execute.  User space needs no return thunk, so a
+ * jmp to a 'ret' stub would only cost a taken jump per packet; the
+ * 'ret' in place is the same return.  The rel32 bytes are never
+ * executed: the VC generator rejects any jump into an instruction.
+ * It trusts
  * pccf_verify, the kernel's mmap/mprotect and the C compiler's calling
  * convention; it re-checks every relocation it patches.  It uses only
  * compat.h and <sys/mman.h>/<unistd.h>.
@@ -27,14 +31,12 @@ static size_t page_round(size_t n)
 }
 
 /*
- * patch_reloc - fill the rel32 field at 'off' of 'code' ('ncode' bytes,
- * stub at 'ncode') with the displacement to the stub.  The field must
+ * patch_reloc - the return whose rel32 field is at 'off' of 'code'
+ * ('ncode' bytes) becomes 'ret; int3; int3; int3; int3'.  The field must
  * lie inside the code, follow an E9 opcode and hold zero.
  */
 static int patch_reloc(u8 *code, u32 ncode, u32 off, struct pccf_err *e)
 {
-	u32 disp;
-
 	if (off < 1 || off > ncode || 4 > ncode - off)
 		return pccf_fail(e, PCCF_EOBJ,
 				 "relocation at code offset %x lies outside the code", off);
@@ -42,11 +44,8 @@ static int patch_reloc(u8 *code, u32 ncode, u32 off, struct pccf_err *e)
 		return pccf_fail(e, PCCF_EOBJ,
 				 "relocation at code offset %x is not the zero rel32 of a jmp",
 				 off);
-	disp = ncode - (off + 4);	/* >= 0; ncode < 2^31 checked */
-	code[off] = (u8)disp;
-	code[off + 1] = (u8)(disp >> 8);
-	code[off + 2] = (u8)(disp >> 16);
-	code[off + 3] = (u8)(disp >> 24);
+	code[off - 1] = HOST_RET;
+	pccf_memset(code + off, HOST_INT3, 4);
 	return 0;
 }
 
@@ -86,13 +85,12 @@ int host_install(const struct obj *o, const struct x86_relocs *rel,
 	if (o->ncode == 0 || o->ncode >= 0x7fffffffu)
 		return pccf_fail(e, PCCF_EOBJ, "code of %u bytes cannot be installed",
 				 o->ncode);
-	len = page_round((size_t)o->ncode + 1);
+	len = page_round(o->ncode);
 	map = map_near(len);
 	if (map == MAP_FAILED)
 		return pccf_fail(e, PCCF_ELIMIT, "cannot map %U bytes for the code",
 				 (u64)len);
 	pccf_memcpy(map, o->code, o->ncode);
-	map[o->ncode] = HOST_STUB_BYTE;
 	for (i = 0; rel && i < rel->n; i++) {
 		if (patch_reloc(map, o->ncode, rel->off[i], e)) {
 			munmap(map, len);

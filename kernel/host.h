@@ -1,10 +1,10 @@
 /*
  * host.h - the user-space consumer: install a verified filter and run it.
  *
- * host_install copies verified code into fresh pages, appends the host
- * return stub (a single 'ret'), fills every relocated return's rel32 with
- * the displacement to that stub, and makes the pages read+execute (never
- * writable and executable at once).  It trusts its caller to have run
+ * host_install copies verified code into fresh pages, turns every
+ * relocated return ('jmp rel32') into 'ret' plus four 'int3' padding bytes,
+ * and makes the pages read+execute (never writable and executable at
+ * once).  It trusts its caller to have run
  * pccf_verify(PCCF_CHECK) on the object; it re-checks only what it
  * patches.
  *
@@ -25,15 +25,16 @@ typedef u32 (*host_fn)(const u8 *pkt, u64 caplen, u64 wirelen, u32 *mem);
 struct host_filter {
 	u8 *map;		/* the read+execute mapping, or NULL */
 	size_t maplen;		/* bytes mapped */
-	u32 ncode;		/* filter bytes; the stub sits at 'ncode' */
+	u32 ncode;		/* filter bytes */
 	host_fn fn;		/* entry: offset 0 of 'map' */
 };
 
-/* The host return stub: one byte, placed right after the code. */
-#define HOST_STUB_BYTE 0xc3
+/* What a relocated return becomes: 'ret', then 'int3' over the rel32. */
+#define HOST_RET 0xc3
+#define HOST_INT3 0xcc
 
 /*
- * host_install - copy 'o's code into executable memory with the stub and
+ * host_install - copy 'o's code into executable memory with the
  * relocations 'rel' applied; fills 'hf'.  Returns 0 or a rejection.
  */
 int host_install(const struct obj *o, const struct x86_relocs *rel,

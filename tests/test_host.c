@@ -31,7 +31,7 @@ static int install(const u8 *code, u32 n, const u32 *rel, u32 nrel,
 	return host_install(&o, &r, hf, e);
 }
 
-/* mov eax, 7; jmp <stub> */
+/* mov eax, 7; jmp <return> */
 static const u8 ret7[] = { 0xb8, 0x07, 0, 0, 0, 0xe9, 0, 0, 0, 0 };
 
 static void test_install_ret7(void)
@@ -43,8 +43,10 @@ static void test_install_ret7(void)
 
 	CU_ASSERT_EQUAL_FATAL(install(ret7, sizeof(ret7), rel, 1, &hf, &e), 0);
 	CU_ASSERT_EQUAL(host_run(&hf, (const u8 *)"", 0, 0, mem), 7);
-	CU_ASSERT_EQUAL(hf.map[sizeof(ret7)], HOST_STUB_BYTE);
-	CU_ASSERT_EQUAL(pccf_le32(hf.map + 6), 0);	/* stub right after */
+	/* the return became ret; int3 x4 */
+	CU_ASSERT_EQUAL(hf.map[5], HOST_RET);
+	CU_ASSERT_EQUAL(pccf_le32(hf.map + 6), 0xccccccccu);
+	CU_ASSERT_EQUAL(memcmp(hf.map, ret7, 5), 0);
 	host_free(&hf);
 	host_free(&hf);		/* idempotent */
 	CU_ASSERT_PTR_NULL(hf.map);
@@ -52,8 +54,8 @@ static void test_install_ret7(void)
 
 static void test_install_two_returns(void)
 {
-	/* test esi, esi; je L; mov eax, 1; jmp <stub>; L: xor eax, eax;
-	 * jmp <stub> */
+	/* test esi, esi; je L; mov eax, 1; jmp <return>; L: xor eax, eax;
+	 * jmp <return> */
 	static const u8 code[] = { 0x85, 0xf6, 0x74, 0x0a, 0xb8, 0x01, 0, 0, 0,
 				   0xe9, 0, 0, 0, 0, 0x31, 0xc0, 0xe9, 0, 0,
 				   0, 0 };
@@ -65,8 +67,10 @@ static void test_install_two_returns(void)
 	CU_ASSERT_EQUAL_FATAL(install(code, sizeof(code), rel, 2, &hf, &e), 0);
 	CU_ASSERT_EQUAL(host_run(&hf, (const u8 *)"ab", 2, 2, mem), 1);
 	CU_ASSERT_EQUAL(host_run(&hf, (const u8 *)"", 0, 0, mem), 0);
-	CU_ASSERT_EQUAL(pccf_le32(hf.map + 10), sizeof(code) - 14);
-	CU_ASSERT_EQUAL(pccf_le32(hf.map + 17), 0);
+	CU_ASSERT_EQUAL(hf.map[9], HOST_RET);
+	CU_ASSERT_EQUAL(hf.map[16], HOST_RET);
+	CU_ASSERT_EQUAL(pccf_le32(hf.map + 10), 0xccccccccu);
+	CU_ASSERT_EQUAL(pccf_le32(hf.map + 17), 0xccccccccu);
 	host_free(&hf);
 }
 
@@ -165,7 +169,7 @@ static void test_guard_placement(void)
 
 static void test_guard_run(void)
 {
-	/* movzx eax, byte [rdi+rsi-1]; add eax, [rcx+60]; jmp <stub> */
+	/* movzx eax, byte [rdi+rsi-1]; add eax, [rcx+60]; jmp <return> */
 	static const u8 code[] = { 0x0f, 0xb6, 0x44, 0x37, 0xff, 0x03, 0x41,
 				   0x3c, 0xe9, 0, 0, 0, 0 };
 	static const u32 rel[] = { 9 };
@@ -262,7 +266,7 @@ static void test_rewrite_backward_and_rep_ret(void)
 	/* jmp L2; L1: rep ret; L2: mov eax, 1; jmp L1  (backward, short) */
 	static const u8 code[] = { 0xeb, 0x02, 0xf3, 0xc3, 0xb8, 1, 0, 0, 0,
 				   0xeb, 0xf7 };
-	/* jmp +5 (to L2); L1: jmp <stub>; L2: mov eax, 1; jmp L1 */
+	/* jmp +5 (to L2); L1: jmp <return>; L2: mov eax, 1; jmp L1 */
 	static const u8 want[] = { 0xeb, 0x05, 0xe9, 0, 0, 0, 0, 0xb8, 1, 0, 0,
 				   0, 0xeb, 0xf4 };
 	struct buf out;
