@@ -239,6 +239,7 @@ enum bench_mode { MODE_HOT, MODE_COLD, MODE_N };
 
 #define BENCH_WINDOW 256	/* packets per hot window */
 
+
 /* One technique's times in one mode: ns per packet of each repetition. */
 struct bench_times {
 	int ran;
@@ -266,12 +267,13 @@ int bench_check(const struct trace *t, const struct bench_filter *f,
 /*
  * bench_time - 'reps' interleaved repetitions (every available technique
  * once per repetition, in table order) in mode 'm'; in hot mode each
- * window runs 'replays' times in a row.  Fills r->t[*][m].  Returns 0,
- * or -1 if a technique's accept count changed between passes.
+ * window runs 'replays' times in a row, and 'il' says whether techniques
+ * take turns per window or per pass.  Fills r->t[*][m].  Returns 0, or
+ * -1 if a technique's accept count changed between passes.
  */
 int bench_time(const struct trace *t, const struct bench_filter *f,
 	       struct tech *te, enum bench_mode m, int reps, int replays,
-	       struct bench_result *r);
+	       size_t turn, struct bench_result *r);
 
 /* bench_free - release the times in 'r'. */
 void bench_result_free(struct bench_result *r);
@@ -297,6 +299,7 @@ struct bench_sel {
 	int mode[MODE_N];
 	int reps;
 	int replays;		/* hot: runs of each window */
+	size_t turn;		/* hot: windows per turn (0: whole passes) */
 	const char *trace_name;
 	size_t packets;
 };

@@ -19,6 +19,10 @@
  *         With --hot-replays K > 1 each window is run K times in a row
  *         (all timed): the classic "same packets many times" hot loop,
  *         which lets the branch predictor learn the window.
+ *         Each repetition runs every technique over the whole trace, one
+ *         after another (default), or in turns of --turn N windows each,
+ *         so that a drift of the machine within a repetition hits all
+ *         techniques alike (see README.md).
  *
  * Every native technique goes through its own copy of the same
  * non-inlined loop, calling the filter through a pointer (see LOOP); the
@@ -350,45 +354,68 @@ static void touch(const struct trace *t, size_t lo, size_t hi)
 	sink += s;
 }
 
-/* pass - one timed pass of 'te' in mode 'm' (hot: each window run
- * 'replays' times); ns in '*ns', accepts (per run of the trace) out. */
-static uint64_t pass(const struct tech *te, const struct trace *t,
-		     enum bench_mode m, int replays, uint64_t *ns)
+/* hot_window - 'te' over window [lo, hi) of the trace: its header lines
+ * read first (untimed), then the filter run 'replays' times (timed);
+ * adds the time to '*ns' and returns the accepts of one run. */
+static uint64_t hot_window(const struct tech *te, const struct trace *t,
+			   size_t lo, size_t hi, int replays, uint64_t *ns)
 {
-	uint64_t acc = 0, total = 0, t0;
-	size_t lo, n = timed_packets(te, t);
+	uint64_t a = 0, t0;
+	int r;
 
-	if (m == MODE_COLD) {
-		evict(t);
-		t0 = bench_now_ns();
-		acc = run_range(te, t, 0, n);
-		*ns = bench_now_ns() - t0;
-		return acc;
-	}
-	for (lo = 0; lo < n; lo += BENCH_WINDOW) {
-		size_t hi = lo + BENCH_WINDOW < n ? lo + BENCH_WINDOW : n;
+	touch(t, lo, hi);
+	t0 = bench_now_ns();
+	for (r = 0; r < replays; r++)
+		a += run_range(te, t, lo, hi);
+	*ns += bench_now_ns() - t0;
+	return a / (uint64_t)replays;
+}
 
-		uint64_t a = 0;
-		int r;
+/* cold_pass - one timed pass of 'te' over the whole trace (its timed
+ * part), caches evicted first; ns in '*ns', accepts out. */
+static uint64_t cold_pass(const struct tech *te, const struct trace *t,
+			  uint64_t *ns)
+{
+	uint64_t acc, t0;
 
-		touch(t, lo, hi);
-		t0 = bench_now_ns();
-		for (r = 0; r < replays; r++)
-			a += run_range(te, t, lo, hi);
-		total += bench_now_ns() - t0;
-		acc += a / (uint64_t)replays;
-	}
-	*ns = total;
+	evict(t);
+	t0 = bench_now_ns();
+	acc = run_range(te, t, 0, timed_packets(te, t));
+	*ns = bench_now_ns() - t0;
 	return acc;
+}
+
+/* hot_pass - one repetition of hot mode over every technique that runs:
+ * the techniques take turns, 'turn' windows each (0: the whole trace).
+ * Times into ns[], accepts into acc[]. */
+static void hot_pass(const struct tech *te, const struct trace *t,
+		     const struct bench_result *r, int replays, size_t turn,
+		     uint64_t *ns, uint64_t *acc)
+{
+	size_t step = turn ? turn * BENCH_WINDOW : t->n, lo0, lo, hi, end;
+	int k;
+
+	for (lo0 = 0; lo0 < t->n; lo0 += step)
+		for (k = 0; k < TECH_N; k++) {
+			if (!r->t[k][MODE_HOT].ran)
+				continue;
+			end = timed_packets(&te[k], t);
+			if (end > lo0 + step)
+				end = lo0 + step;
+			for (lo = lo0; lo < end; lo = hi) {
+				hi = lo + BENCH_WINDOW < end ? lo + BENCH_WINDOW : end;
+				acc[k] += hot_window(&te[k], t, lo, hi, replays,
+						     &ns[k]);
+			}
+		}
 }
 
 /* bench_time - see bench.h. */
 int bench_time(const struct trace *t, const struct bench_filter *f,
 	       struct tech *te, enum bench_mode m, int reps, int replays,
-	       struct bench_result *r)
+	       size_t turn, struct bench_result *r)
 {
 	double runs = m == MODE_HOT ? (double)replays : 1.0;
-
 	int rep, k, bad = 0;
 
 	for (k = 0; k < TECH_N; k++) {
@@ -401,24 +428,31 @@ int bench_time(const struct trace *t, const struct bench_filter *f,
 			return -1;
 		bt->ran = 1;
 	}
-	for (rep = 0; rep < reps; rep++)
+	for (rep = 0; rep < reps; rep++) {
+		uint64_t ns[TECH_N] = { 0 }, acc[TECH_N] = { 0 };
+
+		if (m == MODE_HOT)
+			hot_pass(te, t, r, replays, turn, ns, acc);
+		else
+			for (k = 0; k < TECH_N; k++)
+				if (r->t[k][m].ran)
+					acc[k] = cold_pass(&te[k], t, &ns[k]);
 		for (k = 0; k < TECH_N; k++) {
 			struct bench_times *bt = &r->t[k][m];
-			uint64_t ns, acc;
 
 			if (!bt->ran)
 				continue;
-			acc = pass(&te[k], t, m, replays, &ns);
-			bt->ns[rep] = (double)ns /
+			bt->ns[rep] = (double)ns[k] /
 				      ((double)timed_packets(&te[k], t) * runs);
-			bt->accepted = acc;
-			if (acc != r->sample_accepted[k] && !bad++)
+			bt->accepted = acc[k];
+			if (acc[k] != r->sample_accepted[k] && !bad++)
 				fprintf(stderr, "pccf: bench: filter '%s' technique %s "
 					"accepted %llu packets in a timed pass, %llu in "
 					"the check\n", f->expr, tech_name(te[k].id),
-					(unsigned long long)acc,
+					(unsigned long long)acc[k],
 					(unsigned long long)r->sample_accepted[k]);
 		}
+	}
 	for (k = 0; k < TECH_N; k++) {
 		struct bench_times *bt = &r->t[k][m];
 		double *tmp;

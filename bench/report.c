@@ -352,8 +352,9 @@ void report_table(FILE *out, const struct bench_row *rows, size_t n,
 			"count is over those\n", DOMAIN_SAMPLE);
 	if (sel->mode[MODE_HOT])
 		fprintf(out, "hot: windows of %d packets read into the cache, then "
-			"filtered %d time%s each\n", BENCH_WINDOW, sel->replays,
-			sel->replays == 1 ? "" : "s in a row");
+			"filtered %d time%s each; %s\n", BENCH_WINDOW, sel->replays,
+			sel->replays == 1 ? "" : "s in a row",
+			sel->turn ? "techniques take turns" : "one technique's whole pass after another");
 	for (i = 0; i < n; i++) {
 		fprintf(out, "\n%s%s%s\n", rows[i].f->name,
 			rows[i].f->paper >= 0 ? ": " : "",

@@ -25,7 +25,8 @@
 const char cmd_bench_synopsis[] =
 	"bench [--trace F.pcap|DIR] [--filters paper|corpus|FILE] "
 	"[--mode hot|cold|both] [--reps N] [--csv OUT] [--plot DIR] "
-	"[--tech LIST] [--packets N] [--seed N] [--hot-replays K] [--quick]";
+	"[--tech LIST] [--packets N] [--seed N] [--hot-replays K] "
+	"[--turn N|pass] [--quick]";
 const char cmd_bench_summary[] =
 	"compare techniques on a trace: interpreter, checked, SFI, JIT, Rust, C, "
 	"PCC, pkeys, processes";
@@ -55,6 +56,8 @@ const char cmd_bench_help[] =
 	"  --hot-replays K  hot mode runs each window K times in a row (default 1:\n"
 	"                 once, right after it was read into the cache; K > 1 lets\n"
 	"                 the branch predictor learn the window)\n"
+	"  --turn N       hot mode: the techniques take turns of N windows each\n"
+	"                 (default 'pass': each runs the whole trace, then the next)\n"
 	"  --reps N       timed repetitions, techniques interleaved (default 11)\n"
 	"  --csv OUT      rows filter,mode,technique,ns_median,ns_min,ns_max,accepted,packets\n"
 	"  --plot DIR     PNG charts (gnuplot): fig8-MODE.png, and breakeven-NAME.png\n"
@@ -164,6 +167,12 @@ static int parse(int argc, char **argv, struct opts *o)
 			if ((n = number(v, 1)) < 0 || n > 100000)
 				return cli_usage("bench", "--hot-replays takes a number >= 1");
 			o->sel.replays = (int)n;
+		} else if (!strcmp(a, "--turn")) {
+			if (!strcmp(v, "pass"))
+				n = 0;
+			else if ((n = number(v, 1)) < 0 || n > 100000000)
+				return cli_usage("bench", "--turn takes a number >= 1 or 'pass'");
+			o->sel.turn = (size_t)n;
 		} else if (!strcmp(a, "--packets")) {
 			if ((n = number(v, 1)) < 0 || n > 100000000)
 				return cli_usage("bench", "--packets takes a number >= 1");
@@ -439,7 +448,7 @@ static int run_filter(const struct opts *o, const struct trace *t,
 	for (m = 0; m < MODE_N && !o->quick; m++)
 		if (o->sel.mode[m] &&
 		    bench_time(t, row->f, row->te, m, o->sel.reps,
-			       o->sel.replays, &row->r))
+			       o->sel.replays, o->sel.turn, &row->r))
 			return cli_err("bench: unstable results on '%s'", row->f->expr);
 	for (k = 0; k < TECH_N; k++)
 		tech_release(&row->te[k]);
