@@ -267,8 +267,8 @@ int bench_check(const struct trace *t, const struct bench_filter *f,
 /*
  * bench_time - 'reps' interleaved repetitions (every available technique
  * once per repetition, in table order) in mode 'm'; in hot mode each
- * window runs 'replays' times in a row, and 'il' says whether techniques
- * take turns per window or per pass.  Fills r->t[*][m].  Returns 0, or
+ * window runs 'replays' times in a row, and the techniques take turns of
+ * 'turn' windows (0: a whole pass each).  Fills r->t[*][m].  Returns 0, or
  * -1 if a technique's accept count changed between passes.
  */
 int bench_time(const struct trace *t, const struct bench_filter *f,
