@@ -1153,6 +1153,14 @@ struct region {
 	uint64_t req;		/* caplen the constant loads need */
 	int uses_x, has_ind;
 	uint8_t memop[RG_MAXN];	/* load compared in memory (rg_memops) */
+	/* Reused loads (rg_reuse): a 'group' is 'ld [k]' and the and/or/xor
+	 * #k right after it, read only by jeq/jset #k.  A group that
+	 * recomputes an earlier one's value takes it from the register the
+	 * earlier one was computed in. */
+	int cse;		/* reuse groups in this emission */
+	uint8_t glen[RG_MAXN];	/* group at p: its ALU ops, or 0 */
+	uint8_t keep[RG_MAXN];	/* group at p: a later one recomputes it */
+	int8_t same[RG_MAXN];	/* group at p recomputes group same[p], or -1 */
 };
 
 /* rg_op_ok - true for the instructions a region may contain. */
@@ -1389,6 +1397,85 @@ static void rg_memops(const struct ctx *c, struct region *g)
 	}
 }
 
+/* swap_ok - 'k' can be used byte-swapped against a value loaded in
+ * network order ('sw' bytes, 0 for a byte) by bitwise op or test 'op'. */
+static int swap_ok(int sw, uint16_t op, uint32_t k)
+{
+	return sw != 2 || op == BPF_AND || op == BPF_JSET || k <= 0xffff;
+}
+
+/* rg_group - the number of and/or/xor #k right after the 'ld [k]' at
+ * position 'p' when they and the load form a reusable group: the load
+ * is not compared in memory, each op directly follows the previous one,
+ * all can use byte-swapped constants, and every instruction that reads
+ * the result (up to the next write of A) is jeq/jset #k that can too;
+ * else 0. */
+static uint32_t rg_group(const struct ctx *c, const struct region *g,
+			 uint32_t p)
+{
+	const struct ins *q = &c->p[g->node[p]], *u;
+	int sw = (int)ldsize(q->code);
+	uint32_t t, n = 0;
+	uint16_t op;
+
+	if (BPF_CLASS(q->code) != BPF_LD || BPF_MODE(q->code) != BPF_ABS ||
+	    g->memop[p])
+		return 0;
+	sw = sw > 1 ? sw : 0;
+	for (t = p + 1; t < g->nn && g->node[t] == g->node[t - 1] + 1; t++) {
+		u = &c->p[g->node[t]];
+		op = BPF_OP(u->code);
+		if (BPF_CLASS(u->code) != BPF_ALU || BPF_SRC(u->code) != BPF_K ||
+		    (op != BPF_AND && op != BPF_OR && op != BPF_XOR))
+			break;
+		if (!swap_ok(sw, op, u->k))
+			return 0;
+		n++;
+	}
+	for (; n > 0 && t < g->nn; t++) {
+		u = &c->p[g->node[t]];
+		op = BPF_OP(u->code);
+		if (u->code == (BPF_JMP | BPF_JA))
+			continue;
+		if (reads(u) & D_A) {
+			if (BPF_CLASS(u->code) != BPF_JMP ||
+			    BPF_SRC(u->code) != BPF_K ||
+			    (op != BPF_JEQ && op != BPF_JSET) || !swap_ok(sw, op, u->k))
+				return 0;
+		} else if (writes(u) & D_A) {
+			break;
+		}
+	}
+	return n;
+}
+
+/* rg_reuse - find the groups that recompute an earlier group's value:
+ * the same load and the same ops with the same constants compute the
+ * same value from the same packet. */
+static void rg_reuse(const struct ctx *c, struct region *g)
+{
+	uint32_t p, e, j;
+
+	for (p = 0; p < g->nn; p++) {
+		g->glen[p] = (uint8_t)rg_group(c, g, p);
+		g->same[p] = -1;
+		for (e = 0; e < p && g->glen[p]; e++) {
+			for (j = 0; j <= g->glen[p]; j++) {
+				const struct ins *a = &c->p[g->node[e + j]];
+				const struct ins *b = &c->p[g->node[p + j]];
+
+				if (a->code != b->code || a->k != b->k)
+					break;
+			}
+			if (g->glen[e] == g->glen[p] && j > g->glen[p]) {
+				g->same[p] = (int8_t)e;
+				g->keep[e] = 1;
+				break;
+			}
+		}
+	}
+}
+
 /* rg_find - the region rooted at 'r' if it qualifies (statically). */
 static int rg_find(struct ctx *c, uint32_t r, struct region *g)
 {
@@ -1412,6 +1499,7 @@ static int rg_find(struct ctx *c, uint32_t r, struct region *g)
 	if (g->nj == 0 || g->nj > RG_MAXJ || !rg_defs(c, g))
 		return -1;
 	rg_memops(c, g);
+	rg_reuse(c, g);
 	return 0;
 }
 
@@ -1419,7 +1507,12 @@ static int rg_find(struct ctx *c, uint32_t r, struct region *g)
 struct rgregs {
 	uint32_t freeset;	/* bit r: register r is free */
 	int acc;		/* reach of 'ret #S', or -1 */
-	int sw;			/* eax holds A byte-swapped: 0, 2 or 4 */
+	int areg;		/* the register holding A: eax, or a group's */
+	uint32_t galu;		/* ALU ops of the current group still to come */
+	uint32_t gskip;		/* ALU ops of a reused group still to skip */
+	int8_t greg[RG_MAXN];	/* group at p: its register, or -1 */
+	int8_t gsw[RG_MAXN];	/* group at p: its byte order (sw) */
+	int sw;			/* A (in areg) is byte-swapped: 0, 2 or 4 */
 	int mem;		/* A is not in eax but in memory: */
 	int msize, mindex;	/* 'msize' bytes at [rdi + mindex + mdisp] */
 	int32_t mdisp;		/* (mindex X86_NOREG or r8) */
@@ -1499,7 +1592,8 @@ static uint32_t rg_swapk(const struct rgregs *s, uint16_t op, uint32_t k,
 	return k;
 }
 
-/* rg_host - put A back in host order. */
+/* rg_host - put A back in host order (A is in eax: rg_group lets only
+ * jeq/jset with swappable constants read a group's register). */
 static void rg_host(struct ctx *c, struct rgregs *s)
 {
 	if (s->sw)
@@ -1545,29 +1639,74 @@ static int rg_compare(struct ctx *c, struct rgregs *s, const struct ins *q)
 		if (BPF_SRC(q->code) == BPF_X)
 			emit_test32_rr(c->code, R_A, R_X);	/* test eax, r8d */
 		else
-			emit_test32_ri(c->code, R_A, k);	/* test eax, k */
+			emit_test32_ri(c->code, s->areg, k);	/* test A, k */
 		return X86_CC_NE;
 	}
 	if (BPF_SRC(q->code) == BPF_X)
 		emit_alu32_rr(c->code, EMIT_CMP, R_A, R_X);	/* cmp eax, r8d */
 	else if (k == 0)
-		emit_test32_rr(c->code, R_A, R_A);		/* test eax, eax */
+		emit_test32_rr(c->code, s->areg, s->areg);	/* test A, A */
 	else
-		emit_alu32_ri(c->code, EMIT_CMP, R_A, k);	/* cmp eax, k */
+		emit_alu32_ri(c->code, EMIT_CMP, s->areg, k);	/* cmp A, k */
 	return op == BPF_JEQ ? X86_CC_E : op == BPF_JGT ? X86_CC_A : X86_CC_AE;
 }
 
-/* rg_op - the code of non-jump region instruction 'q'; 'memop' when
- * its load is compared in memory by its readers (rg_memops). */
-static void rg_op(struct ctx *c, struct rgregs *s, uint32_t i, int memop)
+/* rg_group_op - region position 'p' as part of a reused group (see
+ * struct region); 1 when it emitted what it needed, else 0. */
+static int rg_group_op(struct ctx *c, const struct region *g,
+		       struct rgregs *s, uint32_t p)
 {
+	const struct ins *q = &c->p[g->node[p]];
+	int sz = (int)ldsize(q->code), e = g->same[p], ok, r;
+
+	if (s->gskip) {		/* an op of a reused group: done already */
+		s->gskip--;
+		return 1;
+	}
+	if (s->galu) {		/* an op of a kept group: on its register */
+		s->galu--;
+		/* and/or/xor reg, k (byte-swapped as the load left it) */
+		emit_alu32_ri(c->code, (enum emit_alu)(BPF_OP(q->code) == BPF_AND
+			? EMIT_AND : BPF_OP(q->code) == BPF_OR ? EMIT_OR : EMIT_XOR),
+			s->areg, rg_swapk(s, BPF_OP(q->code), q->k, &ok));
+		return 1;
+	}
+	if (e >= 0 && s->greg[e] >= 0) {	/* the value is in greg[e] */
+		s->areg = s->greg[e];
+		s->sw = s->gsw[e];
+		s->mem = 0;
+		s->gskip = g->glen[p];
+		c->st.reused++;
+		return 1;
+	}
+	if (!g->keep[p] || (r = rg_alloc(s)) < 0)
+		return 0;
+	load_abs(c, sz, r, q->k, 1);	/* mov r, [rdi + k]: network order */
+	s->greg[p] = (int8_t)r;
+	s->gsw[p] = (int8_t)(sz > 1 ? sz : 0);
+	s->areg = r;
+	s->sw = s->gsw[p];
+	s->mem = 0;
+	s->galu = g->glen[p];
+	return 1;
+}
+
+/* rg_op - the code of non-jump region instruction at position 'p'. */
+static void rg_op(struct ctx *c, const struct region *g, struct rgregs *s,
+		  uint32_t p)
+{
+	uint32_t i = g->node[p];
 	const struct ins *q = &c->p[i];
 	uint16_t op = BPF_OP(q->code);
-	int sz = (int)ldsize(q->code), ok;
+	int sz = (int)ldsize(q->code), ok, memop = g->memop[p];
 	uint32_t k;
 
-	if (writes(q) & D_A)
+	if (g->cse && rg_group_op(c, g, s, p))
+		return;
+	if (writes(q) & D_A) {
 		s->mem = 0;
+		s->areg = R_A;
+	}
 	switch (q->code) {
 	case BPF_LD | BPF_W | BPF_ABS:
 	case BPF_LD | BPF_H | BPF_ABS:
@@ -1659,7 +1798,7 @@ static void rg_emit_single(struct ctx *c, const struct region *g,
 
 	for (p = 0; p < pj; p++)
 		if (c->p[g->node[p]].code != (BPF_JMP | BPF_JA))
-			rg_op(c, s, g->node[p], g->memop[p]);
+			rg_op(c, g, s, p);
 	mem = s->mem;
 	if (mem)
 		emit_zero32(b, R_A);			/* xor eax, eax */
@@ -1693,6 +1832,8 @@ static int rg_emit(struct ctx *c, uint32_t r, const struct region *g)
 		return -1;
 	memset(&s, 0, sizeof(s));
 	s.acc = -1;
+	s.areg = R_A;
+	memset(s.greg, -1, sizeof(s.greg));
 	for (j = 0; j < sizeof(pool) / sizeof(pool[0]); j++)
 		s.freeset |= 1u << pool[j];
 	if (g->uses_x)
@@ -1730,7 +1871,7 @@ static int rg_emit(struct ctx *c, uint32_t r, const struct region *g)
 
 		if (q->code == (BPF_JMP | BPF_JA) || BPF_CLASS(q->code) != BPF_JMP) {
 			if (q->code != (BPF_JMP | BPF_JA))
-				rg_op(c, &s, i, g->memop[p]);
+				rg_op(c, g, &s, p);
 			if (rr >= 0)
 				rg_deliver(c, g, &s, rr,
 					   rg_kind(c, g, (uint32_t)rg_succ(q, i, 0)));
@@ -1784,7 +1925,7 @@ static int region(struct ctx *c, uint32_t i)
 	struct region g;
 	size_t n0 = c->code->n;
 	uint32_t njf0 = c->njf, checks0 = c->st.checks;
-	uint32_t ind0 = c->st.ind_checks;
+	uint32_t ind0 = c->st.ind_checks, reused0 = c->st.reused;
 	int used0 = c->ret0_used;
 	uint64_t known0 = c->known;
 
@@ -1795,16 +1936,21 @@ static int region(struct ctx *c, uint32_t i)
 		c->rgno[i] = 1;
 		return 0;
 	}
-	if (rg_emit(c, i, &g) == 0) {
-		c->st.regions++;
-		return 1;
+	/* with reused loads first; without if registers run out; else
+	 * undo and emit it the branchy way */
+	for (g.cse = 1; g.cse >= 0; g.cse--) {
+		if (rg_emit(c, i, &g) == 0) {
+			c->st.regions++;
+			return 1;
+		}
+		c->code->n = n0;
+		c->njf = njf0;
+		c->st.checks = checks0;
+		c->st.ind_checks = ind0;
+		c->st.reused = reused0;
+		c->ret0_used = used0;
+		c->known = known0;
 	}
-	c->code->n = n0;		/* undo: emit it the branchy way */
-	c->njf = njf0;
-	c->st.checks = checks0;
-	c->st.ind_checks = ind0;
-	c->ret0_used = used0;
-	c->known = known0;
 	return 0;
 }
 
@@ -1894,7 +2040,7 @@ static int pass(struct ctx *c)
 	c->code->n = c->base;
 	c->njf = c->nan = 0;
 	c->ret0_used = 0;
-	c->st.checks = c->st.ind_checks = c->st.regions = 0;
+	c->st.checks = c->st.ind_checks = c->st.regions = c->st.reused = 0;
 	memset(c->xpred, 0, c->n * sizeof(*c->xpred));
 	for (i = 0; i < c->n; i++)
 		c->known_in[i] = NOBOUND;

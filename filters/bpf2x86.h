@@ -42,6 +42,7 @@ struct bpf2x86_stats {
 	uint32_t folded;	/* instructions rewritten by constant folding */
 	uint32_t short_jumps, long_jumps;
 	uint32_t regions;	/* parts emitted branch-free */
+	uint32_t reused;	/* loads whose value a register already held */
 };
 
 struct bpf2x86_opts {

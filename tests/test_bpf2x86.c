@@ -874,6 +874,175 @@ static void random_tests(unsigned count)
 	free(ps);
 }
 
+/* ---------------------------------------------------------------- */
+/* Reused loads in branch-free regions                               */
+
+/* Expressions whose regions load the same masked word twice (the
+ * paper's net_pair and its kin): the second load must reuse the first's
+ * register, and the code must still agree with bpf_filter. */
+static const char *const reuse_exprs[] = {
+	"(ip or arp) and ((src net 128.2.206 and dst net 128.2.209) or "
+	"(src net 128.2.209 and dst net 128.2.206))",
+	"(src net 10.1.2.0/24 and dst net 10.1.3.0/24) or "
+	"(src net 10.1.3.0/24 and dst net 10.1.2.0/24)",
+	"(src net 10.0.0.0/8 and dst net 11.0.0.0/8) or "
+	"(src net 11.0.0.0/8 and dst net 10.0.0.0/8)",
+};
+
+/* reuse_prog - a random region-shaped program: NG groups 'ld [k]; and/
+ * or/xor #c ...; jeq/jset #c' drawn from a small pool (so that groups
+ * repeat), each jumping forward to a later group or to 'ret #S' /
+ * 'ret #0'.  Returns its length. */
+static uint32_t reuse_prog(struct bpf_insn *p)
+{
+	static const uint16_t sz[] = { BPF_W, BPF_H, BPF_B };
+	static const uint16_t alu[] = { BPF_AND, BPF_AND, BPF_OR, BPF_XOR };
+	static const uint32_t ks[] = { 0xffffff00u, 0xff00, 0xf0, 0x3, 0x101,
+				       0x70000, 0 };
+	enum { NG = 8 };
+	uint32_t start[NG + 1], n = 0, g, j, pool = 2 + rnd() % 3;
+	struct bpf_insn grp[4][4];
+	uint32_t glen[4];
+
+	for (g = 0; g < pool; g++) {	/* the pool of groups */
+		uint32_t a = rnd() % 3;
+
+		glen[g] = a + 1;
+		grp[g][0] = (struct bpf_insn)S(BPF_LD | sz[rnd() % 3] | BPF_ABS,
+					       rnd() % 24);
+		for (j = 1; j <= a; j++) {
+			uint16_t op = alu[rnd() % 4];
+			uint32_t k = ks[rnd() % 7];
+
+			if ((grp[g][0].code & 0x18) == BPF_H && op != BPF_AND)
+				k &= 0xffff;	/* keep byte-swappable */
+			grp[g][j] = (struct bpf_insn)S(BPF_ALU | op | BPF_K, k);
+		}
+	}
+	for (g = 0; g < NG; g++) {	/* NG groups, each then a jump */
+		uint32_t w = rnd() % pool;
+
+		start[g] = n;
+		memcpy(&p[n], grp[w], glen[w] * sizeof(*p));
+		n += glen[w] + 1;
+	}
+	start[NG] = n;			/* ret #S at n, ret #0 at n + 1 */
+	for (g = 0; g < NG; g++) {
+		uint32_t at = start[g + 1] - 1, t[2];
+
+		for (j = 0; j < 2; j++) {
+			uint32_t c = rnd() % 4, to = g + 1 + rnd() % (NG - g);
+
+			t[j] = c == 0 ? n : c == 1 ? n + 1 : start[to < NG ? to : NG];
+			if (to >= NG && c > 1)
+				t[j] = n + (rnd() % 2);
+			t[j] -= at + 1;
+		}
+		p[at] = (struct bpf_insn)J(BPF_JMP | (rnd() % 3 ? BPF_JEQ : BPF_JSET) |
+					   BPF_K, rnd() % 4 ? rnd() % 8 : rnd() % 0x10000,
+					   t[0], t[1]);
+	}
+	p[n] = (struct bpf_insn)S(BPF_RET | BPF_K, 0x40000);
+	p[n + 1] = (struct bpf_insn)S(BPF_RET | BPF_K, 0);
+	return n + 2;
+}
+
+/* reuse_tests - the expressions above on every corpus packet and
+ * 'count' random region-shaped programs on random and corpus packets,
+ * in every mode; the default mode must have reused loads. */
+static void reuse_tests(unsigned count)
+{
+	enum { NR = 64, NC = 128 };
+	static uint8_t bufs[NR][128];
+	pcap_t *pd = pcap_open_dead(DLT_EN10MB, SNAPLEN);
+	struct pkt *ps = malloc((NR + NC) * sizeof(*ps));
+	struct bpf_insn prog[64];
+	struct bpf2x86_stats st;
+	struct bpf2x86_opts o;
+	uint64_t mism = 0, cmp = 0, reused = 0;
+	unsigned e, t, bad = 0, rej = 0;
+	char label[64], msg[512];
+	size_t i, np;
+	int m;
+
+	for (e = 0; e < sizeof(reuse_exprs) / sizeof(*reuse_exprs); e++) {
+		struct bpf_program bp;
+		struct buf code = { 0 };
+		struct bpf2x86_annot *an;
+		uint32_t nan;
+		char err[256];
+
+		if (pcap_compile(pd, &bp, reuse_exprs[e], 1,
+				 PCAP_NETMASK_UNKNOWN) < 0) {
+			snprintf(msg, sizeof(msg), "reuse expression '%s': %s",
+				 reuse_exprs[e], pcap_geterr(pd));
+			check(0, msg);
+			continue;
+		}
+		set_mode(&o, 0, &st);
+		snprintf(msg, sizeof(msg), "'%s' reuses a load", reuse_exprs[e]);
+		check(bpf2x86(bp.bf_insns, bp.bf_len, &o, &code, &an, &nan, err,
+			      sizeof(err)) == 0 && st.reused > 0, msg);
+		free(code.p);
+		free(an);
+		for (m = 0; m < NMODES; m++) {
+			long r = run_prog(bp.bf_insns, bp.bf_len, m, pkts, npkts,
+					  NULL, reuse_exprs[e], 0);
+
+			snprintf(msg, sizeof(msg), "'%s' [%s]", reuse_exprs[e],
+				 mode_name[m]);
+			check(r == 0, msg);
+			cmp += npkts;
+		}
+		pcap_freecode(&bp);
+	}
+	for (t = 0; t < count; t++) {
+		uint32_t n = reuse_prog(prog);
+
+		for (i = 0; i < NR; i++)
+			rand_pkt(&ps[i], bufs[i], sizeof(bufs[i]));
+		np = NR;
+		for (i = 0; i < NC && npkts; i++)
+			ps[np++] = pkts[rnd() % npkts];
+		set_mode(&o, 0, &st);
+		{
+			struct buf code = { 0 };
+			struct bpf2x86_annot *an;
+			uint32_t nan;
+			char err[256];
+
+			if (bpf2x86(prog, n, &o, &code, &an, &nan, err,
+				    sizeof(err)) == 0)
+				reused += st.reused;
+			free(code.p);
+			free(an);
+		}
+		snprintf(label, sizeof(label), "region program %u", t);
+		for (m = 0; m < NMODES; m++) {
+			long r = run_prog(prog, n, m, ps, np, NULL, label, 0);
+
+			cmp += np;
+			rej += r < 0;
+			if (r != 0) {
+				mism += r < 0 ? np : (uint64_t)r;
+				if (bad++ < 2)
+					for (i = 0; i < n; i++)
+						printf("    %s\n",
+						       bpf_image(&prog[i], (int)i));
+			}
+		}
+	}
+	printf("reuse: %zu expressions and %u region programs, %" PRIu64
+	       " loads reused, %" PRIu64 " comparisons, %" PRIu64
+	       " mismatches, %u rejected\n",
+	       sizeof(reuse_exprs) / sizeof(*reuse_exprs), count, reused, cmp,
+	       mism, rej);
+	check(bad == 0 && reused > count / 8,
+	      "region programs with reused loads identical to bpf_filter");
+	free(ps);
+	pcap_close(pd);
+}
+
 /* dump_expr - print the BPF and x86 of one expression (-d). */
 static int dump_expr(const char *expr)
 {
@@ -900,8 +1069,9 @@ static int dump_expr(const char *expr)
 	}
 	dump_code(&code, an, nan);
 	printf("; %zu bytes, %u checks, %u X+k checks, %u folded, %u/%u "
-	       "short/long branches\n", code.n, st.checks, st.ind_checks,
-	       st.folded, st.short_jumps, st.long_jumps);
+	       "short/long branches, %u reused loads\n", code.n, st.checks,
+	       st.ind_checks, st.folded, st.short_jumps, st.long_jumps,
+	       st.reused);
 	return 0;
 }
 
@@ -933,6 +1103,7 @@ int main(int argc, char **argv)
 	unit_tests();
 	corpus_tests(corpus);
 	random_tests(nrand);
+	reuse_tests(nrand / 3);
 	if (cert_n)
 		printf("certified: %" PRIu64 " objects, code %" PRIu64 " bytes, "
 		       "proof %" PRIu64 " bytes (proof/code %.2f)\n", cert_n,
