@@ -131,6 +131,7 @@ struct ctx {
 	uint32_t stamp;
 	int8_t *rslot;		/* register holding an instruction's reach */
 	uint8_t *rgno;		/* 1: no branch-free region starts here */
+	uint32_t guard_next;	/* where the last guard test continues */
 	int sfibase;		/* SFI: register with the segment base */
 };
 
@@ -765,6 +766,13 @@ static void go(struct ctx *c, uint32_t i, uint32_t t)
 	}
 }
 
+/* Checks are hoisted (coalesced) for at most RG_FAR bytes, Ethernet +
+ * IPv4 + TCP headers: short packets are common, so an early check for
+ * more would be a data-dependent branch taken by packets the filter
+ * rejects anyway.  In a branch-free region a must-pass load needing
+ * more gets a gate (see RG_GATE) and its own check where it is. */
+#define RG_FAR 54
+
 /*
  * check_abs - make sure caplen >= 'need' on this path before load 'i':
  * cmp rsi, K; jb ret0 with K = ANT(i) (or 'need' in checked mode).
@@ -775,6 +783,8 @@ static void check_abs(struct ctx *c, uint32_t i, uint64_t need)
 
 	if (c->opt.checked_mode)
 		k = need;
+	if (k > RG_FAR)		/* hoist no further (see RG_FAR) */
+		k = need > RG_FAR ? need : RG_FAR;
 
 	if (!c->opt.checked_mode && c->known >= need)
 		return;
@@ -1153,6 +1163,7 @@ struct region {
 	uint64_t req;		/* caplen the constant loads need */
 	int uses_x, has_ind;
 	uint8_t memop[RG_MAXN];	/* load compared in memory (rg_memops) */
+	uint8_t far[RG_MAXN];	/* load checked where it is (RG_FAR) */
 	/* Reused loads (rg_reuse): a 'group' is 'ld [k]' and the and/or/xor
 	 * #k right after it, read only by jeq/jset #k.  A group that
 	 * recomputes an earlier one's value takes it from the register the
@@ -1419,7 +1430,7 @@ static uint32_t rg_group(const struct ctx *c, const struct region *g,
 	uint16_t op;
 
 	if (BPF_CLASS(q->code) != BPF_LD || BPF_MODE(q->code) != BPF_ABS ||
-	    g->memop[p])
+	    g->memop[p] || g->far[p])
 		return 0;
 	sw = sw > 1 ? sw : 0;
 	for (t = p + 1; t < g->nn && g->node[t] == g->node[t - 1] + 1; t++) {
@@ -1493,7 +1504,10 @@ static int rg_find(struct ctx *c, uint32_t r, struct region *g)
 			if (!rg_mustpass(c, g, p))
 				return -1;
 		}
-		if (req(q) > g->req)
+		if (BPF_CLASS(q->code) == BPF_LD && BPF_MODE(q->code) == BPF_ABS &&
+		    req(q) > RG_FAR && req(q) <= INT32_MAX && rg_mustpass(c, g, p))
+			g->far[p] = 1;
+		else if (req(q) > g->req)
 			g->req = req(q);
 	}
 	if (g->nj == 0 || g->nj > RG_MAXJ || !rg_defs(c, g))
@@ -1651,6 +1665,17 @@ static int rg_compare(struct ctx *c, struct rgregs *s, const struct ins *q)
 	return op == BPF_JEQ ? X86_CC_E : op == BPF_JGT ? X86_CC_A : X86_CC_AE;
 }
 
+/* rg_gate - before the must-pass load 'i': test reach, reach; jz ret0.
+ * A packet whose path misses the load returns 0 anyway, and for it the
+ * load's own check (a data-dependent branch) is never run. */
+static void rg_gate(struct ctx *c, uint32_t i)
+{
+	if (c->rslot[i] < 0)
+		return;
+	emit_test32_rr(c->code, c->rslot[i], c->rslot[i]); /* test r, r */
+	branch(c, X86_CC_E, RET0);			    /* jz ret0 */
+}
+
 /* rg_group_op - region position 'p' as part of a reused group (see
  * struct region); 1 when it emitted what it needed, else 0. */
 static int rg_group_op(struct ctx *c, const struct region *g,
@@ -1711,6 +1736,17 @@ static void rg_op(struct ctx *c, const struct region *g, struct rgregs *s,
 	case BPF_LD | BPF_W | BPF_ABS:
 	case BPF_LD | BPF_H | BPF_ABS:
 	case BPF_LD | BPF_B | BPF_ABS:
+		if (g->far[p]) {
+			rg_gate(c, i);
+			if (req(q) > c->known) {
+				/* cmp rsi, k + size; jb ret0: exact, the load
+				 * is must-pass (rg_find) */
+				emit_cmp64_ri(c->code, R_CAP, (int32_t)req(q));
+				branch(c, X86_CC_B, RET0);
+				c->st.checks++;
+				c->known = req(q);
+			}
+		}
 		if (memop)
 			rg_memload(s, sz, X86_NOREG, q->k);
 		else
@@ -1720,12 +1756,8 @@ static void rg_op(struct ctx *c, const struct region *g, struct rgregs *s,
 	case BPF_LD | BPF_W | BPF_IND:
 	case BPF_LD | BPF_H | BPF_IND:
 	case BPF_LD | BPF_B | BPF_IND:
-		if (q->k + sz > RG_GATE && c->rslot[i] >= 0) {
-			/* test reach, reach; jz ret0: a packet whose path
-			 * misses this must-pass load returns 0 anyway */
-			emit_test32_rr(c->code, c->rslot[i], c->rslot[i]);
-			branch(c, X86_CC_E, RET0);
-		}
+		if (q->k + sz > RG_GATE)
+			rg_gate(c, i);
 		if (memop) {
 			check_ind(c, (uint64_t)q->k + sz);
 			rg_memload(s, sz, R_X, q->k);
@@ -1917,6 +1949,48 @@ static int rg_emit(struct ctx *c, uint32_t r, const struct region *g)
 	return 0;
 }
 
+/*
+ * rg_guard - true when the first test of the region at 'r' (the entry,
+ * or where the previous guard continues) should stay a branch: it
+ * follows only straight-line instructions, one side of it returns,
+ * more tests follow, and it does not ask for IPv4 or IPv6.  Such a test
+ * is usually the link-layer type (ethertype, 802.3 length) asking for a
+ * rare protocol: it sends nearly every packet of real traffic the same
+ * way, so a branch predicts it and lets them leave at once, where a
+ * region would evaluate every test for them.  A test for IPv4 or IPv6
+ * goes both ways often enough on a mixed link that the region wins
+ * (docs/compiler-speed.md).  The instructions up to the test get no
+ * region (rgno); the next region (or guard) starts where it continues.
+ */
+static int rg_guard(struct ctx *c, const struct region *g, uint32_t r)
+{
+	uint32_t p;
+	const struct ins *q;
+	int t, f;
+
+	if (g->nj < 2)
+		return 0;
+	for (p = 0; p < g->nn; p++) {
+		q = &c->p[g->node[p]];
+		if (g->node[p] != r + p || q->code == (BPF_JMP | BPF_JA))
+			return 0;
+		if (BPF_CLASS(q->code) == BPF_JMP)
+			break;
+	}
+	if (p == g->nn)
+		return 0;
+	t = rg_kind(c, g, q->jt);
+	f = rg_kind(c, g, q->jf);
+	if ((t >= 0) == (f >= 0))	/* one side must return, one go on */
+		return 0;
+	if (q->code == (BPF_JMP | BPF_JEQ | BPF_K) &&
+	    (q->k == 0x800 || q->k == 0x86dd))
+		return 0;
+	memset(c->rgno + r, 1, p + 1);
+	c->guard_next = g->node[t >= 0 ? t : f];
+	return 1;
+}
+
 /* region - emit instruction 'i' and everything after it branch-free
  * when it roots a region; returns 1 if it did (and emitted), else 0
  * with nothing emitted. */
@@ -1936,6 +2010,8 @@ static int region(struct ctx *c, uint32_t i)
 		c->rgno[i] = 1;
 		return 0;
 	}
+	if ((i == 0 || i == c->guard_next) && rg_guard(c, &g, i))
+		return 0;
 	/* with reused loads first; without if registers run out; else
 	 * undo and emit it the branchy way */
 	for (g.cse = 1; g.cse >= 0; g.cse--) {
