@@ -46,6 +46,8 @@ die() {
 hex() { python3 -c 'import sys; sys.stdout.buffer.write(bytes.fromhex(sys.argv[1]))' "$1"; }
 # secs T0 - seconds since the nanosecond time stamp T0.
 secs() { awk -v a="$1" -v b="$(date +%s%N)" 'BEGIN { printf "%.1f", (b - a) / 1e9 }'; }
+# nonzero FILE - how many lines of FILE are not "0" (accepted packets)
+nonzero() { awk '!/^0$/ { n++ } END { print n + 0 }' "$1"; }
 
 rm -rf "$W"
 mkdir -p "$W/root/bin" "$W/root/proc" "$W/root/sys" "$W/root/dev" "$W/root/tmp" "$W/root/test/obj" "$W/root/test/bad" "$W/paper" "$W/raw"
@@ -116,7 +118,7 @@ nframes=$("$PT" count "$T/replay.pcap")
 for n in $good; do
 	"$PCCF" run -v "$T/obj/$n.pcc" "$T/replay.pcap" >"$W/$n.rets" 2>/dev/null ||
 		die "pccf run $n failed"
-	acc=$(grep -cv '^0$' "$W/$n.rets" || true)
+	acc=$(nonzero "$W/$n.rets")
 	echo "$n lo $acc" >>"$T/good.txt"
 done
 # one more on all interfaces (only lo is up in the guest)
@@ -233,7 +235,7 @@ for f in "$BT"/*.pcc; do
 		[ "$v" = ok ] || die "batch $name: pccf check accepts, verdict says '$v'"
 		"$PCCF" run -v "$f" "$T/replay.pcap" >"$W/batch.rets" 2>/dev/null ||
 			die "batch $name: accepted, but pccf run fails"
-		printf '%s\tok\t%s\n' "$name" "$(grep -cv '^0$' "$W/batch.rets" || true)" >>"$T/batch.txt"
+		printf '%s\tok\t%s\n' "$name" "$(nonzero "$W/batch.rets")" >>"$T/batch.txt"
 		bacc=$((bacc + 1))
 	else
 		msg=$(sed -n "s|^$f: rejected: ||p" "$W/check.err")
@@ -265,7 +267,7 @@ qemu_s=$(secs "$t_boot")
 
 # ---- verdict --------------------------------------------------------------
 L=$W/console.log
-grep -E '^(ok|FAIL): |^  |^kernel log clean' "$L" | grep -v '^  [A-Za-z0-9+/=]*$' || true
+awk '/^(ok|FAIL): |^  |^kernel log clean/ && !/^  [A-Za-z0-9+\/=]*$/' "$L"
 ok=1
 grep -q '^PCCF-QEMU-RESULT: PASS' "$L" || ok=0
 if [ $ok -eq 0 ]; then
@@ -273,8 +275,9 @@ if [ $ok -eq 0 ]; then
 	tail -n 40 "$L" >&2
 fi
 sed -n '/^CAPTURE-PCAP-BEGIN$/,/^CAPTURE-PCAP-END$/p' "$L" | sed '1d;$d' |
-	base64 -d >"$W/capture-guest.pcap" 2>/dev/null || true
-tcp=$(tcpdump -nn -r "$W/capture-guest.pcap" 2>/dev/null | wc -l || true)
+	base64 -d >"$W/capture-guest.pcap" 2>/dev/null ||
+	log "capture file from the guest: no valid base64 section"
+tcp=$(tcpdump -nn -r "$W/capture-guest.pcap" 2>/dev/null | wc -l)
 if [ "$tcp" = "$ccount" ] && "$PT" cmp "$W/capture-guest.pcap" "$T/capture.pcap" >/dev/null; then
 	log "capture file from the guest: tcpdump reads $tcp packets, equal to user space"
 else
