@@ -179,6 +179,11 @@ grep -q 'byte-identical code on 4 of 4 filters' "$T/out" && ok "jit runs pcc's c
 expect_rc "hot windows replayed" 0 "$P" bench --reps 2 --mode hot --hot-replays 3 --packets 2000 --tech interp,c,pcc
 grep -q 'filtered 3 times in a row' "$T/out" && ok "replays reported" || bad "replays reported" "$(head -4 "$T/out")"
 expect_rc "--hot-replays 0 is a usage error" 2 "$P" bench --hot-replays 0
+expect_rc "techniques taking turns of 2 windows" 0 "$P" bench --reps 3 --mode hot --turn 2 --packets 3000 --tech interp,checked,c,pcc
+grep -q 'techniques take turns' "$T/out" && ok "turns reported" || bad "turns reported" "$(head -4 "$T/out")"
+grep -q 'pcc at least as fast as C: .*paired quartiles' "$T/out" && ok "paired target line" ||
+	bad "paired target line" "$(grep -m1 'as fast as C' "$T/out")"
+expect_rc "--turn 0 is a usage error" 2 "$P" bench --turn 0
 "$P" bench --reps 1 --mode both --packets 5000 >"$T/out" 2>"$T/err"
 grep -q 'load time of pcc' "$T/out" && ok "load-time table printed" ||
 	bad "load-time table printed" "missing"
