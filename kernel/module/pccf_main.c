@@ -7,7 +7,7 @@
  * the trusted core (pccf_verify up to PCCF_CHECK, the very code 'pccf
  * check' runs in user space), copies the verified code into the
  * executable arena of arena.S with every relocated return pointed at the
- * RET stub there, and attaches the filter to one interface or all with
+ * RET stub there (install.c, the trusted installer), and attaches the filter to one interface or all with
  * dev_add_pack(ETH_P_ALL).  The filter then runs on a stable per-CPU copy
  * of each incoming frame (from the MAC header, bounded by 'copy_bytes').
  * Session filters queue the bytes they accept in the session's ring,
@@ -44,15 +44,14 @@
 #include <linux/poll.h>
 #include <linux/percpu.h>
 #include <linux/ktime.h>
-#include <linux/bitmap.h>
 #include <linux/sched.h>
 #include <linux/string.h>
 #include <linux/errno.h>
-#include <asm/sync_core.h>
 
 #include "pccf/compat.h"
 #include "pccf/ioctl.h"
 #include "verify.h"
+#include "install.h"
 
 /* ---- parameters ---------------------------------------------------------- */
 
@@ -86,154 +85,6 @@ MODULE_PARM_DESC(max_code, "code bytes, 0 = the core's default (64 KiB)");
 static unsigned int max_proof;
 module_param(max_proof, uint, 0444);
 MODULE_PARM_DESC(max_proof, "proof bytes, 0 = the core's default (512 KiB)");
-
-/* ---- the executable arena (arena.S) ------------------------------------ */
-
-#ifndef PCCF_ARENA_BYTES
-#define PCCF_ARENA_BYTES (256 * 1024)
-#endif
-#define CHUNK 128u /* allocation unit of the arena */
-#define NCHUNKS (PCCF_ARENA_BYTES / CHUNK)
-
-extern u8 pccf_arena[];		 /* PCCF_ARENA_BYTES of int3, r-x */
-extern void pccf_ret_stub(void); /* the RET macro, patched at insmod */
-
-typedef u32 (*pccf_fn)(const u8 *pkt, u64 caplen, u64 wirelen, u32 *mem);
-
-static DECLARE_BITMAP(arena_map, NCHUNKS); /* under pccf_lock */
-
-/* sync_one - make this CPU execute a serialising instruction. */
-static void sync_one(void *unused)
-{
-	sync_core();
-}
-
-/*
- * arena_write - copy 'n' bytes to 'off' of the arena through a writable,
- * non-executable alias of its pages, then serialise every CPU.  The
- * arena's own mapping is never made writable.
- */
-static int arena_write(u32 off, const u8 *src, u32 n)
-{
-	unsigned long start = (unsigned long)pccf_arena + off;
-	unsigned long first = start & PAGE_MASK;
-	unsigned int np = (start + n - 1 - first) / PAGE_SIZE + 1, i;
-	struct page **pages;
-	u8 *alias;
-
-	pages = kmalloc_array(np, sizeof(*pages), GFP_KERNEL);
-	if (!pages)
-		return -ENOMEM;
-	for (i = 0; i < np; i++) {
-		pages[i] = vmalloc_to_page((void *)(first + i * PAGE_SIZE));
-		if (!pages[i]) {
-			kfree(pages);
-			return -EFAULT;
-		}
-	}
-	alias = vmap(pages, np, VM_MAP, PAGE_KERNEL);
-	kfree(pages);
-	if (!alias)
-		return -ENOMEM;
-	memcpy(alias + (start - first), src, n);
-	vunmap(alias);
-	on_each_cpu(sync_one, NULL, 1);
-	return 0;
-}
-
-/* arena_wipe - refill chunks [c, c + nc) with int3 and free them. */
-static void arena_wipe(u32 c, u32 nc)
-{
-	u8 *fill = kmalloc(nc * CHUNK, GFP_KERNEL);
-
-	if (fill) {
-		memset(fill, 0xcc, nc * CHUNK);
-		if (arena_write(c * CHUNK, fill, nc * CHUNK))
-			pr_warn("pccf: could not wipe arena chunk %u\n", c);
-		kfree(fill);
-	}
-	bitmap_clear(arena_map, c, nc);
-}
-
-/*
- * patch_relocs - point each relocated return of 'code' ('ncode' bytes,
- * to run at address 'at') at pccf_ret_stub.  Re-checks what it patches:
- * the field lies inside the code after an E9 and holds zero.
- */
-static int patch_relocs(u8 *code, u32 ncode, unsigned long at,
-			const struct x86_relocs *rel, char *msg)
-{
-	unsigned long stub = (unsigned long)pccf_ret_stub;
-	u32 i;
-
-	for (i = 0; i < rel->n; i++) {
-		u32 off = rel->off[i];
-		s64 d;
-
-		if (off < 1 || off > ncode || 4 > ncode - off ||
-		    code[off - 1] != 0xe9 || pccf_le32(code + off)) {
-			snprintf(
-				msg, PCCF_IOC_MSG,
-				"relocation at code offset 0x%x is not the zero rel32 of a jmp",
-				off);
-			return -ENOEXEC;
-		}
-		d = (s64)(stub - (at + off + 4));
-		if (d != (s32)d) {
-			snprintf(msg, PCCF_IOC_MSG,
-				 "return stub out of rel32 reach");
-			return -ERANGE;
-		}
-		code[off] = (u8)d;
-		code[off + 1] = (u8)(d >> 8);
-		code[off + 2] = (u8)(d >> 16);
-		code[off + 3] = (u8)(d >> 24);
-	}
-	return 0;
-}
-
-/*
- * arena_install - place verified code in free chunks (first fit), with
- * returns relocated; '*chunk' and '*nchunk' say where.  Under pccf_lock.
- */
-static int arena_install(const struct obj *o, const struct x86_relocs *rel,
-			 u32 *chunk, u32 *nchunk, char *msg)
-{
-	u32 nc = DIV_ROUND_UP(o->ncode, CHUNK);
-	unsigned long c;
-	u8 *code;
-	int err;
-
-	if (o->ncode == 0 || o->ncode > PCCF_ARENA_BYTES) {
-		snprintf(msg, PCCF_IOC_MSG,
-			 "code of %u bytes does not fit the arena of %u bytes",
-			 o->ncode, (u32)PCCF_ARENA_BYTES);
-		return -ENOSPC;
-	}
-	c = bitmap_find_next_zero_area(arena_map, NCHUNKS, 0, nc, 0);
-	if (c >= NCHUNKS) {
-		snprintf(msg, PCCF_IOC_MSG,
-			 "executable arena full: no %u free bytes in a row",
-			 nc * CHUNK);
-		return -ENOSPC;
-	}
-	code = kmalloc(nc * CHUNK, GFP_KERNEL);
-	if (!code)
-		return -ENOMEM;
-	memset(code, 0xcc, nc * CHUNK);
-	memcpy(code, o->code, o->ncode);
-	err = patch_relocs(code, o->ncode,
-			   (unsigned long)pccf_arena + c * CHUNK, rel, msg);
-	if (!err)
-		err = arena_write(c * CHUNK, code, nc * CHUNK);
-	kfree(code);
-	if (err)
-		return err;
-	bitmap_set(arena_map, c, nc);
-	*chunk = c;
-	*nchunk = nc;
-	return 0;
-}
 
 /* ---- sessions, filters and the ring ------------------------------------ */
 
@@ -716,7 +567,7 @@ static long do_list(struct pccf_session *s, struct pccf_list __user *ul)
 		fill_info(f, s, &in[i++]);
 	l.n = pccf_nfilters;
 	l.arena_bytes = PCCF_ARENA_BYTES;
-	l.arena_used = bitmap_weight(arena_map, NCHUNKS) * CHUNK;
+	l.arena_used = arena_used();
 	mutex_unlock(&pccf_lock);
 	if (copy_to_user(u64_to_user_ptr(l.buf), in, (size_t)i * sizeof(*in)) ||
 	    copy_to_user(ul, &l, sizeof(l)))
