@@ -1950,20 +1950,25 @@ static int rg_emit(struct ctx *c, uint32_t r, const struct region *g)
 }
 
 /*
- * rg_guard - true when the first test of the region at 'r' (the entry,
- * or where the previous guard continues) should stay a branch: it
- * follows only straight-line instructions, one side of it returns,
- * more tests follow, and it does not ask for IPv4 or IPv6.  Such a test
- * is usually the link-layer type (ethertype, 802.3 length) asking for a
- * rare protocol: it sends nearly every packet of real traffic the same
- * way, so a branch predicts it and lets them leave at once, where a
- * region would evaluate every test for them.  A test for IPv4 or IPv6
- * goes both ways often enough on a mixed link that the region wins
- * (docs/compiler-speed.md).  The instructions up to the test get no
- * region (rgno); the next region (or guard) starts where it continues.
+ * rg_guard - true when the first test of the region at 'r' should stay
+ * a branch: it follows only straight-line instructions, one side of it
+ * returns, more tests follow, and it does not ask for IPv4 or IPv6; at
+ * a root other than the entry or a guard's continuation ('first' clear)
+ * it must also compare with a constant >= 0x5dc (an ethertype, or the
+ * 802.3 length bound), as net_pair's 'ethertype == ARP'.  Such a test is
+ * usually the link-layer type asking for a rare protocol: it sends nearly
+ * every packet of real traffic the same way, so a branch predicts it and
+ * lets them leave at once, where a region would evaluate every test for
+ * them.  A test for IPv4 or IPv6 goes both ways often enough on a mixed
+ * link that the region wins (docs/compiler-speed.md).  The instructions
+ * up to the test get no region (rgno); the next region (or guard) starts
+ * where it continues.
  */
-static int rg_guard(struct ctx *c, const struct region *g, uint32_t r)
+static int rg_guard(struct ctx *c, const struct region *g, uint32_t r,
+		    int first)
 {
+	uint16_t op;
+
 	uint32_t p;
 	const struct ins *q;
 	int t, f;
@@ -1982,6 +1987,10 @@ static int rg_guard(struct ctx *c, const struct region *g, uint32_t r)
 	t = rg_kind(c, g, q->jt);
 	f = rg_kind(c, g, q->jf);
 	if ((t >= 0) == (f >= 0))	/* one side must return, one go on */
+		return 0;
+	op = BPF_OP(q->code);
+	if (!first && (BPF_SRC(q->code) != BPF_K || q->k < 0x5dc ||
+		       (op != BPF_JEQ && op != BPF_JGT && op != BPF_JGE)))
 		return 0;
 	if (q->code == (BPF_JMP | BPF_JEQ | BPF_K) &&
 	    (q->k == 0x800 || q->k == 0x86dd))
@@ -2010,7 +2019,7 @@ static int region(struct ctx *c, uint32_t i)
 		c->rgno[i] = 1;
 		return 0;
 	}
-	if ((i == 0 || i == c->guard_next) && rg_guard(c, &g, i))
+	if (rg_guard(c, &g, i, i == 0 || i == c->guard_next))
 		return 0;
 	/* with reused loads first; without if registers run out; else
 	 * undo and emit it the branchy way */
