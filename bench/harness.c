@@ -398,9 +398,13 @@ static void order(int rep, int *ord)
 	for (i = 0; i < TECH_N; i++)
 		ord[i] = i;
 	for (i = TECH_N - 1; i > 0; i--) {
-		x ^= x << 13, x ^= x >> 7, x ^= x << 17;	/* xorshift64 */
+		x ^= x << 13;			/* xorshift64 */
+		x ^= x >> 7;
+		x ^= x << 17;
 		j = (int)(x % (uint64_t)(i + 1));
-		t = ord[i], ord[i] = ord[j], ord[j] = t;
+		t = ord[i];
+		ord[i] = ord[j];
+		ord[j] = t;
 	}
 }
 
