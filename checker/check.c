@@ -79,7 +79,7 @@ int lf_read_terms(const u8 *p, u32 n, u32 *pos, struct lf_tab *tab,
 {
 	u64 cnt, v[3];
 	u32 i, j, at, nops;
-	u8 kind;
+	u8 kind, arity;
 
 	if (lf_uleb(p, n, pos, &cnt))
 		return pccf_fail(e, PCCF_EPROOF, "term list: bad count at byte %u", *pos);
@@ -97,25 +97,22 @@ int lf_read_terms(const u8 *p, u32 n, u32 *pos, struct lf_tab *tab,
 		kind = p[(*pos)++];
 		if (kind == LF_NONE || kind >= LF_NKINDS)
 			return pccf_fail(e, PCCF_EPROOF, "term %u (byte %u): unknown kind %u", i, at, kind);
-		nops = kind == LF_VAR ? 2 : lf_kind_arity[kind] + lf_has_k(kind);
+		arity = lf_kind_arity[kind];
+		nops = kind == LF_VAR ? 2 : arity + lf_has_k(kind);
 		v[0] = v[1] = v[2] = 0;
 		for (j = 0; j < nops; j++)
 			if (lf_uleb(p, n, pos, &v[j]))
 				return pccf_fail(e, PCCF_EPROOF, "term %u (byte %u): truncated", i, at);
-		for (j = 0; j < lf_kind_arity[kind]; j++) {
+		for (j = 0; j < arity; j++) {
 			if (v[j] == 0 || v[j] >= i)
 				return pccf_fail(e, PCCF_EPROOF, "term %u (byte %u): operand %U is not an earlier term", i, at, v[j]);
 			v[j] = (*refs)[v[j]];
 		}
 		if (kind == LF_VAR)		/* id, bits */
 			(*refs)[i] = lf_mk(tab, kind, 0, (lf_ref)(v[1] > 64 ? 0 : v[1]), v[0]);
-		else if (lf_has_k(kind))
-			(*refs)[i] = lf_mk(tab, kind,
-					   lf_kind_arity[kind] >= 1 ? (lf_ref)v[0] : 0,
-					   lf_kind_arity[kind] == 2 ? (lf_ref)v[1] : 0,
-					   v[lf_kind_arity[kind]]);
-		else
-			(*refs)[i] = lf_mk(tab, kind, (lf_ref)v[0], (lf_ref)v[1], 0);
+		else	/* the operands, then k; v[arity] is 0 for a kind without k */
+			(*refs)[i] = lf_mk(tab, kind, arity >= 1 ? (lf_ref)v[0] : 0,
+					   arity == 2 ? (lf_ref)v[1] : 0, v[arity]);
 		if (tab->full)
 			return pccf_fail(e, PCCF_ELIMIT, "term %u: term table full", i);
 		if (!(*refs)[i])
@@ -528,16 +525,10 @@ int lf_check(const u8 *proof, u32 n, lf_ref goal, struct lf_tab *tab,
 	     struct pccf_arena *ar, const struct lf_check_limits *lim,
 	     u32 *nodes, struct pccf_err *e)
 {
-	struct checker c;
+	struct checker c = { .p = proof, .n = n, .tab = tab, .lim = lim, .e = e };
 	lf_ref res = 0;
 	int err;
 
-	pccf_memset(&c, 0, sizeof(c));
-	c.p = proof;
-	c.n = n;
-	c.tab = tab;
-	c.lim = lim;
-	c.e = e;
 	if (n == 0)
 		return pccf_fail(e, PCCF_EPROOF, "empty proof");
 	if ((err = lf_read_terms(proof, n, &c.pos, tab, ar, lim->max_terms,
