@@ -79,7 +79,7 @@ int lf_read_terms(const u8 *p, u32 n, u32 *pos, struct lf_tab *tab,
 {
 	u64 cnt, v[3];
 	u32 i, j, at, nops;
-	u8 kind;
+	u8 kind, arity;
 
 	if (lf_uleb(p, n, pos, &cnt))
 		return pccf_fail(e, PCCF_EPROOF, "term list: bad count at byte %u", *pos);
@@ -97,25 +97,22 @@ int lf_read_terms(const u8 *p, u32 n, u32 *pos, struct lf_tab *tab,
 		kind = p[(*pos)++];
 		if (kind == LF_NONE || kind >= LF_NKINDS)
 			return pccf_fail(e, PCCF_EPROOF, "term %u (byte %u): unknown kind %u", i, at, kind);
-		nops = kind == LF_VAR ? 2 : lf_kind_arity[kind] + lf_has_k(kind);
+		arity = lf_kind_arity[kind];
+		nops = kind == LF_VAR ? 2 : arity + lf_has_k(kind);
 		v[0] = v[1] = v[2] = 0;
 		for (j = 0; j < nops; j++)
 			if (lf_uleb(p, n, pos, &v[j]))
 				return pccf_fail(e, PCCF_EPROOF, "term %u (byte %u): truncated", i, at);
-		for (j = 0; j < lf_kind_arity[kind]; j++) {
+		for (j = 0; j < arity; j++) {
 			if (v[j] == 0 || v[j] >= i)
 				return pccf_fail(e, PCCF_EPROOF, "term %u (byte %u): operand %U is not an earlier term", i, at, v[j]);
 			v[j] = (*refs)[v[j]];
 		}
 		if (kind == LF_VAR)		/* id, bits */
 			(*refs)[i] = lf_mk(tab, kind, 0, (lf_ref)(v[1] > 64 ? 0 : v[1]), v[0]);
-		else if (lf_has_k(kind))
-			(*refs)[i] = lf_mk(tab, kind,
-					   lf_kind_arity[kind] >= 1 ? (lf_ref)v[0] : 0,
-					   lf_kind_arity[kind] == 2 ? (lf_ref)v[1] : 0,
-					   v[lf_kind_arity[kind]]);
-		else
-			(*refs)[i] = lf_mk(tab, kind, (lf_ref)v[0], (lf_ref)v[1], 0);
+		else	/* the operands, then k; v[arity] is 0 for a kind without k */
+			(*refs)[i] = lf_mk(tab, kind, arity >= 1 ? (lf_ref)v[0] : 0,
+					   arity == 2 ? (lf_ref)v[1] : 0, v[arity]);
 		if (tab->full)
 			return pccf_fail(e, PCCF_ELIMIT, "term %u: term table full", i);
 		if (!(*refs)[i])
@@ -211,6 +208,8 @@ static int offset_of(const struct lf_tab *tab, lf_ref t, lf_ref a, u64 *d)
 int lf_match(struct lf_tab *tab, const struct sig_rule *r, u8 root, lf_ref t,
 	     struct lf_binding *b)
 {
+	/* each node of the tree under 'root' is pushed at most once, and
+	 * siggen.py asserts no tree has more than SIG_MAXPAT nodes */
 	struct { u8 p; lf_ref t; } st[SIG_MAXPAT];
 	const struct sig_pat *q;
 	const struct lf_term *tt;
@@ -225,8 +224,8 @@ int lf_match(struct lf_tab *tab, const struct sig_rule *r, u8 root, lf_ref t,
 		t = st[n].t;
 		tt = lf_get(tab, t);
 		switch (q->op) {
-		case SIG_P_MV:
-			if (lf_kind_isprop[tt->kind] != (r->mvsort[q->mv] == 1))
+		case SIG_P_MV: case SIG_P_PMV:
+			if (lf_kind_isprop[tt->kind] != (q->op == SIG_P_PMV))
 				return -1;
 			if (b->bound & (1u << q->mv)) {
 				if (b->mv[q->mv] != t)
@@ -304,22 +303,29 @@ bindk:
 	return 0;
 }
 
-/* lf_inst - see check.h. */
-lf_ref lf_inst(struct lf_tab *tab, const struct sig_rule *r, const u8 span[2],
+/* lf_inst - see check.h.  Operands come before their nodes, so one pass
+ * over the nodes under 'root' builds each from its operands.  A node that
+ * needs an unbound metavariable is 0, and so is every node above it:
+ * lf_mk rejects a 0 operand. */
+lf_ref lf_inst(struct lf_tab *tab, const struct sig_rule *r, u8 root,
 	       const struct lf_binding *b)
 {
 	lf_ref v[SIG_MAXPAT];
 	const struct sig_pat *q;
 	u8 i;
 
-	for (i = span[0]; i <= span[1]; i++) {
+	for (i = 0; i <= root; i++) {
 		q = &r->pat[i];
-		if ((q->op == SIG_P_MV || q->op == SIG_P_KMV ||
-		     q->op == SIG_P_BITMAX || q->op == LF_INB) &&
+		v[i] = 0;
+		if (!(r->pat[root].under & (1u << i)))
+			continue;	/* not part of this term */
+		if ((q->op == SIG_P_MV || q->op == SIG_P_PMV ||
+		     q->op == SIG_P_KMV || q->op == SIG_P_BITMAX ||
+		     q->op == LF_INB) &&
 		    !(b->bound & (1u << q->mv)))
-			return 0;
+			continue;
 		switch (q->op) {
-		case SIG_P_MV: v[i] = b->mv[q->mv]; break;
+		case SIG_P_MV: case SIG_P_PMV: v[i] = b->mv[q->mv]; break;
 		case SIG_P_KMV: v[i] = lf_const(tab, b->kv[q->mv]); break;
 		case SIG_P_BITMAX:
 			v[i] = lf_const(tab, lf_bitmax(tab, b->mv[q->mv]));
@@ -334,10 +340,8 @@ lf_ref lf_inst(struct lf_tab *tab, const struct sig_rule *r, const u8 span[2],
 				     lf_kind_arity[q->op] >= 1 ? v[q->a] : 0,
 				     lf_kind_arity[q->op] >= 2 ? v[q->b] : 0, 0);
 		}
-		if (!v[i])
-			return 0;
 	}
-	return v[span[1]];
+	return v[root];
 }
 
 /* sides - whether the side conditions of 'r' hold under 'b'. */
@@ -386,12 +390,12 @@ static int rule_step(struct checker *c, struct frame *f, lf_ref res,
 		 * and then the premises bind them.  The conclusion is always
 		 * compared with the goal at the end. */
 		if (f->mode == CHECK &&
-		    lf_match(c->tab, r, r->concl[1], f->goal, &c->bd[f->bind]))
+		    lf_match(c->tab, r, r->concl, f->goal, &c->bd[f->bind]))
 			pccf_memset(&c->bd[f->bind], 0, sizeof(struct lf_binding));
 	}
 	b = &c->bd[f->bind];
 	if (i > 0 && !f->chk) {	/* premise i-1 was inferred: match it */
-		if (lf_match(c->tab, r, r->prem[i - 1][1], res, b) ||
+		if (lf_match(c->tab, r, r->prem[i - 1], res, b) ||
 		    lf_inst(c->tab, r, r->prem[i - 1], b) != res)
 			return pccf_fail(c->e, PCCF_EPROOF, "proof node %u (byte %u, rule %s): premise %u has the wrong form",
 					 f->idx, f->at, r->name, (u32)i);
@@ -521,16 +525,10 @@ int lf_check(const u8 *proof, u32 n, lf_ref goal, struct lf_tab *tab,
 	     struct pccf_arena *ar, const struct lf_check_limits *lim,
 	     u32 *nodes, struct pccf_err *e)
 {
-	struct checker c;
+	struct checker c = { .p = proof, .n = n, .tab = tab, .lim = lim, .e = e };
 	lf_ref res = 0;
 	int err;
 
-	pccf_memset(&c, 0, sizeof(c));
-	c.p = proof;
-	c.n = n;
-	c.tab = tab;
-	c.lim = lim;
-	c.e = e;
 	if (n == 0)
 		return pccf_fail(e, PCCF_EPROOF, "empty proof");
 	if ((err = lf_read_terms(proof, n, &c.pos, tab, ar, lim->max_terms,

@@ -64,9 +64,9 @@ struct lf_binding {
 int lf_match(struct lf_tab *tab, const struct sig_rule *r, u8 root, lf_ref t,
 	     struct lf_binding *b);
 
-/* lf_inst - the term of pattern nodes span[0]..span[1] of 'r' under
- * 'b', or 0 when a metavariable is unbound (or the table is full). */
-lf_ref lf_inst(struct lf_tab *tab, const struct sig_rule *r, const u8 span[2],
+/* lf_inst - the term of pattern node 'root' of 'r' under 'b', or 0 when
+ * it needs an unbound metavariable (or the table is full). */
+lf_ref lf_inst(struct lf_tab *tab, const struct sig_rule *r, u8 root,
 	       const struct lf_binding *b);
 
 /*

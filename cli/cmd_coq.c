@@ -113,7 +113,7 @@ static lf_ref walk_rule(struct exporter *x, u32 i, int mode, lf_ref goal)
 	memset(&b, 0, sizeof(b));
 	/* as check.c: matching the goal only binds early; on a mismatch
 	 * the premises bind, and the conclusion is compared at the end */
-	if (mode == CHECK && lf_match(x->tab, r, r->concl[1], goal, &b))
+	if (mode == CHECK && lf_match(x->tab, r, r->concl, goal, &b))
 		memset(&b, 0, sizeof(b));
 	for (k = 0; k < r->nprem; k++) {
 		t = lf_inst(x->tab, r, r->prem[k], &b);
@@ -123,7 +123,7 @@ static lf_ref walk_rule(struct exporter *x, u32 i, int mode, lf_ref goal)
 			continue;
 		}
 		res = walk(x, INFER, 0);
-		if (!res || lf_match(x->tab, r, r->prem[k][1], res, &b) ||
+		if (!res || lf_match(x->tab, r, r->prem[k], res, &b) ||
 		    lf_inst(x->tab, r, r->prem[k], &b) != res)
 			x->bad = 1;
 	}
@@ -303,13 +303,13 @@ static void emit(struct exporter *x, u32 *next, int depth)
 		for (k = 0; k < r->nmv; k++) {
 			if (!(nd->bound & (1u << k)))
 				fprintf(x->out, " _");
-			else if (r->mvsort[k] == 2)
+			else if (r->pat[k].op == SIG_P_KMV)
 				fprintf(x->out, " %llu", (unsigned long long)nd->kv[k]);
 			else
 				name(x, nd->mv[k]);
 		}
 		for (k = 0; k < r->nmv; k++)
-			if (r->mvsort[k] == 2)
+			if (r->pat[k].op == SIG_P_KMV)
 				fprintf(x->out, " eq_refl");
 		for (k = 0; k < r->nside; k++)
 			fprintf(x->out, " eq_refl");

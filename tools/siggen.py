@@ -23,9 +23,9 @@ def lf_kinds():
 
 KINDS, ARITY = lf_kinds()
 # pattern ops beyond lf kinds
-P_MV, P_KMV, P_BITMAX, P_LIT, P_CAPLEN = 100, 101, 102, 103, 104
+P_MV, P_PMV, P_KMV, P_BITMAX, P_LIT, P_CAPLEN = 100, 101, 102, 103, 104, 105
 SIDES = {"le": 1, "nowrap": 2, "bitle": 3}
-MAXMV, MAXPREM, MAXPAT = 8, 3, 16
+MAXMV, MAXPREM, MAXPAT = 8, 3, 16     # MAXPAT <= 16: 'under' is a u16
 
 
 def tokens(s):
@@ -61,17 +61,32 @@ def sort_of(name):
 
 
 class Rule:
+    """A rule's pattern: one node per distinct subterm (so a metavariable
+    or a repeated subterm is one node however often it occurs), the
+    metavariables first (node i is metavariable i), then the others in
+    postorder, so operands always come before the nodes that use them."""
+
     def __init__(self, name, prems, concl, sides, text):
         self.name, self.text = name, text
         self.mvs = []
         self.pats = []          # list of (op, mv, a, b, k) local indices
         self.texts = []         # each node's term, for the C comments
+        self.index = {}         # a subterm's text -> its node
+        sides = [s.split() for s in sides]
+        for t in prems + [concl]:
+            self.leaves(t)
+        for s in sides:
+            self.mv(s[1])
+            self.mv(s[2])
+        for m in self.mvs:
+            self.node(m, P_KMV if sort_of(m) == "const" else
+                      P_PMV if sort_of(m) == "prop" else P_MV, mv=self.mv(m))
         self.prem_roots = [self.emit(p) for p in prems]
         self.concl = self.emit(concl)
-        self.sides = []
-        for s in sides:
-            t = s.split()
-            self.sides.append((SIDES[t[0]], self.mv(t[1]), self.mv(t[2])))
+        self.sides = [(SIDES[s[0]], self.mv(s[1]), self.mv(s[2])) for s in sides]
+        for t in prems + [concl]:
+            if size(t) > MAXPAT:        # bounds lf_match's stack
+                raise SystemExit("%s: pattern too large" % self.name)
 
     def mv(self, name):
         if name not in self.mvs:
@@ -80,25 +95,33 @@ class Rule:
                 raise SystemExit("%s: too many metavariables" % self.name)
         return self.mvs.index(name)
 
-    def node(self, t, op, mv=0, a=0, b=0, k=0):
-        self.pats.append((op, mv, a, b, k))
+    def leaves(self, t):
+        """Number the metavariables of t from left to right."""
+        if isinstance(t, str):
+            if t != "caplen" and not re.fullmatch(r"0x[0-9a-fA-F]+|[0-9]+", t):
+                self.mv(t)
+        else:
+            for a in t[1]:
+                self.leaves(a)
+
+    def node(self, t, op, mv=0, a=0, b=0, k=0, ops=()):
+        """Append a node; 'ops' are its operands, for its 'under' mask."""
+        under = 1 << len(self.pats)
+        for o in ops:
+            under |= self.pats[o][5]
+        self.pats.append((op, mv, a, b, k, under))
         self.texts.append(show(t))
+        self.index[show(t)] = len(self.pats) - 1
         return len(self.pats) - 1
 
     def emit(self, t):
-        """Append pattern nodes for t in postorder; return (first, root)."""
-        first = len(self.pats)
-        root = self.emit1(t)
-        return (first, root)
-
-    def emit1(self, t):
+        """The node of t, appending nodes for its new subterms."""
+        if show(t) in self.index:
+            return self.index[show(t)]
         if isinstance(t, str):
             if t == "caplen":
                 return self.node(t, P_CAPLEN)
-            if re.fullmatch(r"0x[0-9a-fA-F]+|[0-9]+", t):
-                return self.node(t, P_LIT, k=int(t, 0))
-            op = P_KMV if sort_of(t) == "const" else P_MV
-            return self.node(t, op, mv=self.mv(t))
+            return self.node(t, P_LIT, k=int(t, 0))
         head, args = t
         if head == "bitmax":
             return self.node(t, P_BITMAX, mv=self.mv(args[0]))
@@ -106,14 +129,23 @@ class Rule:
         if kind not in KINDS:
             raise SystemExit("%s: unknown term %s" % (self.name, head))
         if kind == "INB":
-            a = self.emit1(args[0])
-            b = self.emit1(args[1])
-            return self.node(t, KINDS.index(kind), mv=self.mv(args[2]), a=a, b=b)
+            a = self.emit(args[0])
+            b = self.emit(args[1])
+            return self.node(t, KINDS.index(kind), mv=self.mv(args[2]), a=a, b=b,
+                             ops=(a, b))
         if len(args) != ARITY[kind]:
             raise SystemExit("%s: %s takes %d operands" % (self.name, head, ARITY[kind]))
-        sub = [self.emit1(x) for x in args]
+        sub = [self.emit(x) for x in args]
+        ops = tuple(sub)
         sub += [0] * (2 - len(sub))
-        return self.node(t, KINDS.index(kind), a=sub[0], b=sub[1])
+        return self.node(t, KINDS.index(kind), a=sub[0], b=sub[1], ops=ops)
+
+
+def size(t):
+    """The nodes of pattern t written out as a tree (INB's size is no node)."""
+    if isinstance(t, str) or t[0] == "bitmax":
+        return 1
+    return 1 + sum(size(a) for a in t[1][:2])
 
 
 def parse(path):
@@ -138,7 +170,7 @@ def parse(path):
     return rules
 
 
-P_NAMES = {P_MV: "SIG_P_MV", P_KMV: "SIG_P_KMV", P_BITMAX: "SIG_P_BITMAX",
+P_NAMES = {P_MV: "SIG_P_MV", P_PMV: "SIG_P_PMV", P_KMV: "SIG_P_KMV", P_BITMAX: "SIG_P_BITMAX",
            P_LIT: "SIG_P_LIT", P_CAPLEN: "SIG_P_CAPLEN"}
 S_NAMES = {1: "SIG_S_LE", 2: "SIG_S_NOWRAP", 3: "SIG_S_BITLE"}
 
@@ -153,8 +185,9 @@ def emit_c(rules):
     rules index into (so clang-format keeps the table as written)."""
     out = ["/* Generated by tools/siggen.py from checker/sig.lf; do not edit. */",
            "#ifndef PCCF_SIG_TABLE_H", "#define PCCF_SIG_TABLE_H", "",
-           "#define SIG_P_MV %d\t/* metavariable 'mv' */" % P_MV,
-           "#define SIG_P_KMV %d\t/* constant metavariable 'mv' */" % P_KMV,
+           "#define SIG_P_MV %d\t/* metavariable 'mv', a word */" % P_MV,
+           "#define SIG_P_PMV %d\t/* metavariable 'mv', a proposition */" % P_PMV,
+           "#define SIG_P_KMV %d\t/* metavariable 'mv', a constant */" % P_KMV,
            "#define SIG_P_BITMAX %d\t/* 2^bits(mv) - 1 */" % P_BITMAX,
            "#define SIG_P_LIT %d\t/* the constant k */" % P_LIT,
            "#define SIG_P_CAPLEN %d\t/* the caplen variable */" % P_CAPLEN,
@@ -164,58 +197,44 @@ def emit_c(rules):
            "#define SIG_MAXMV %d" % MAXMV, "#define SIG_MAXPREM %d" % MAXPREM,
            "#define SIG_MAXPAT %d" % MAXPAT, "#define SIG_NRULES %d" % len(rules), "",
            "/* One pattern node: an lf kind or a SIG_P_* op; a, b index earlier",
-           " * nodes of the same rule (postorder), mv names a metavariable. */",
-           "struct sig_pat { u8 op, mv, a, b; u64 k; };", "",
+           " * nodes of the same rule, mv names a metavariable; bit j of 'under'",
+           " * is set when node j is this node or lies under it.  A rule has one",
+           " * node per distinct subterm; node i < nmv is metavariable i.  At",
+           " * most SIG_MAXPAT nodes, and no premise or conclusion written out",
+           " * as a tree has more (lf_match's stack). */",
+           "struct sig_pat { u8 op, mv, a, b; u64 k; u16 under; };", "",
            "/* A rule: its pattern nodes; its premises' and its conclusion's",
-           " * nodes as spans (first node, root node); its metavariables'",
-           " * sorts (0 word, 1 proposition, 2 constant); its side conditions",
-           " * (op, x, y).  The pointers index the arrays below. */",
+           " * root nodes; its side conditions (op, x, y); the numbers of its",
+           " * premises, metavariables and side conditions. */",
            "struct sig_rule {",
            "\tconst char *name;",
            "\tconst struct sig_pat *pat;",
-           "\tconst u8 (*prem)[2];",
-           "\tconst u8 *concl;",
-           "\tconst u8 *mvsort;",
+           "\tu8 prem[SIG_MAXPREM], concl;",
            "\tconst u8 (*side)[3];",
-           "\tu8 npat, nprem, nmv, nside;",
+           "\tu8 nprem, nmv, nside;",
            "};", ""]
-    sorts = {"word": 0, "prop": 1, "const": 2}
-    pats, spans, mvs, sides, rows = [], [], [], [], []
-    npats = nspans = nmvs = nsides = 0
+    pats, sides, rows = [], [], []
+    npats = nsides = 0
     for r in rules:
         if len(r.pats) > MAXPAT or len(r.sides) > 2:
             raise SystemExit(r.name + ": rule too large")
         text = "/* %s */" % r.text.replace("*/", "* /")
         pats.append("\t" + text)
         for i, (p, t) in enumerate(zip(r.pats, r.texts)):
-            pats.append("\t{ %s, %d, %d, %d, %#xull },\t/* %d: %s */" %
+            pats.append("\t{ %s, %d, %d, %d, %#xull, %#x },\t/* %d: %s */" %
                         ((c_op(p[0]),) + p[1:] + (i, t)))
-        spans.append("\t%s,\t/* %s */" % (", ".join(
-            "{ %d, %d }" % p for p in r.prem_roots + [r.concl]), r.name))
-        if r.mvs:
-            mvs.append("\t%s,\t/* %s: %s */" % (
-                ", ".join(str(sorts[sort_of(m)]) for m in r.mvs), r.name,
-                " ".join(r.mvs)))
         for sd in r.sides:
             sides.append("\t{ %s, %d, %d },\t/* %s */" % (
                 S_NAMES[sd[0]], sd[1], sd[2], r.name))
         rows += ["\t" + text,
-                 "\t{ \"%s\", sig_pats + %d, sig_spans + %d, sig_spans[%d]," % (
-                     r.name, npats, nspans, nspans + len(r.prem_roots)),
-                 "\t  sig_mvsorts + %d, sig_sides + %d, %d, %d, %d, %d }," % (
-                     nmvs, nsides, len(r.pats), len(r.prem_roots), len(r.mvs),
-                     len(r.sides))]
+                 "\t{ \"%s\", sig_pats + %d, { %s }, %d, sig_sides + %d, %d, %d, %d }," % (
+                     r.name, npats, ", ".join(str(p) for p in r.prem_roots or [0]),
+                     r.concl, nsides, len(r.prem_roots), len(r.mvs), len(r.sides))]
         npats += len(r.pats)
-        nspans += len(r.prem_roots) + 1
-        nmvs += len(r.mvs)
         nsides += len(r.sides)
     if not sides:
         sides.append("\t{ 0, 0, 0 },\t/* unused */")
-    if not mvs:
-        mvs.append("\t0,\t/* unused */")
     out += ["static const struct sig_pat sig_pats[] = {"] + pats + ["};", ""]
-    out += ["static const u8 sig_spans[][2] = {"] + spans + ["};", ""]
-    out += ["static const u8 sig_mvsorts[] = {"] + mvs + ["};", ""]
     out += ["static const u8 sig_sides[][3] = {"] + sides + ["};", ""]
     out += ["static const struct sig_rule sig_rules[SIG_NRULES] = {"] + rows
     out += ["};", "", "#endif", ""]
