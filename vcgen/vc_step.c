@@ -411,25 +411,31 @@ static void szp(struct mach *m, lf_ref *f, lf_ref r, u32 w)
 }
 
 /*
- * arflags - flags of r = a + b + c ('sub' 0) or r = a - b - c ('sub' 1)
- * at width 'w'; 'c' is the carry (borrow) in, a proposition, or 0.
- * Carry out: r < a (add), a < b (sub), or with a carry in also r == a
- * (add), a == b (sub).  Overflow: the sign of (a ^ r) & (b ^ r) (add),
- * (a ^ r) & (b ^ a) (sub).
+ * arith - r = x + y + c ('sub' 0) or r = x - y - c ('sub' 1) at width
+ * 'w', its flags into 'f'; 'c' is the carry (borrow) in, a proposition
+ * added as the word BOOL(c), or 0.  Carry out: r < x (add), x < y (sub),
+ * or with a carry in also r == x (add), x == y (sub).  Overflow: the sign
+ * of (x ^ r) & (y ^ r) (add), (x ^ r) & (y ^ x) (sub).
  */
-static void arflags(struct mach *m, lf_ref *f, int sub, lf_ref a, lf_ref b,
-		    lf_ref r, lf_ref c, u32 w)
+static lf_ref arith(struct mach *m, lf_ref *f, int sub, lf_ref x, lf_ref y,
+		    lf_ref c, u32 w)
 {
-	lf_ref x = sub ? a : r, y = sub ? b : a;
-	lf_ref o = mk(m, LF_AND, mk(m, LF_XOR, a, r, 0),
-		      mk(m, LF_XOR, b, x, 0), 0);
+	u8 op = sub ? LF_SUB : LF_ADD;
+	lf_ref r = mk(m, op, x, y, 0), lo, hi;
 
-	f[VC_CF] = mk(m, LF_ULT, x, y, 0);
+	if (c)
+		r = mk(m, op, r, mk(m, LF_BOOL, c, 0, 0), 0);
+	r = msk(m, r, w);
+	lo = sub ? x : r;
+	hi = sub ? y : x;
+	f[VC_CF] = mk(m, LF_ULT, lo, hi, 0);
 	if (c)
 		f[VC_CF] = mk(m, LF_POR, f[VC_CF],
-			      mk(m, LF_PAND, c, mk(m, LF_EQ, x, y, 0), 0), 0);
-	f[VC_OF] = msbp(m, o, w);
+			      mk(m, LF_PAND, c, mk(m, LF_EQ, lo, hi, 0), 0), 0);
+	f[VC_OF] = msbp(m, mk(m, LF_AND, mk(m, LF_XOR, x, r, 0),
+			      mk(m, LF_XOR, y, lo, 0), 0), w);
 	szp(m, f, r, w);
+	return r;
 }
 
 /* ---- conditions --------------------------------------------------- */
@@ -471,7 +477,7 @@ static int alu(struct mach *m, const struct x86_insn *in)
 	u32 w = in->opsize;
 	u8 op = in->mnem;
 	const struct x86_opnd *d = &in->o[0], *src = &in->o[1];
-	lf_ref a = 0, b = 0, r = 0, c = 0, cw = 0, f[VC_NFLAGS] = { 0 };
+	lf_ref a = 0, b = 0, r = 0, c = 0, f[VC_NFLAGS] = { 0 };
 	int rc;
 
 	if ((op == X86_XOR || op == X86_SUB || op == X86_SBB) &&
@@ -482,28 +488,18 @@ static int alu(struct mach *m, const struct x86_insn *in)
 		if ((rc = rdop(m, d, w, &a)) || (rc = rdop(m, src, w, &b)))
 			return rc;
 	}
-	if (op == X86_ADC || op == X86_SBB) {
-		if ((rc = cond(m, m->s, X86_CC_B, &c)))
-			return rc;
-		cw = mk(m, LF_BOOL, c, 0, 0);
-	}
+	if ((op == X86_ADC || op == X86_SBB) &&
+	    (rc = cond(m, m->s, X86_CC_B, &c)))
+		return rc;
 	switch (op) {
 	case X86_ADD:
 	case X86_ADC:
-		r = mk(m, LF_ADD, a, b, 0);
-		if (cw)
-			r = mk(m, LF_ADD, r, cw, 0);
-		r = msk(m, r, w);
-		arflags(m, f, 0, a, b, r, c, w);
+		r = arith(m, f, 0, a, b, c, w);
 		break;
 	case X86_SUB:
 	case X86_SBB:
 	case X86_CMP:
-		r = mk(m, LF_SUB, a, b, 0);
-		if (cw)
-			r = mk(m, LF_SUB, r, cw, 0);
-		r = msk(m, r, w);
-		arflags(m, f, 1, a, b, r, c, w);
+		r = arith(m, f, 1, a, b, c, w);
 		break;
 	default:
 		r = mk(m, op == X86_OR ? LF_OR : op == X86_XOR ? LF_XOR : LF_AND,
@@ -529,7 +525,7 @@ static int unary(struct mach *m, const struct x86_insn *in)
 {
 	u32 w = in->opsize;
 	u8 op = in->mnem;
-	lf_ref a = 0, r, z = K(m, 0), one = K(m, 1), f[VC_NFLAGS] = { 0 };
+	lf_ref a = 0, r, f[VC_NFLAGS] = { 0 };
 	int rc;
 
 	if ((rc = rdop(m, &in->o[0], w, &a)))
@@ -538,16 +534,13 @@ static int unary(struct mach *m, const struct x86_insn *in)
 	case X86_NOT:
 		return wrop(m, &in->o[0], msk(m, mk(m, LF_NOT, a, 0, 0), w));
 	case X86_NEG:
-		r = msk(m, mk(m, LF_SUB, z, a, 0), w);
-		arflags(m, f, 1, z, a, r, 0, w);
+		r = arith(m, f, 1, K(m, 0), a, 0, w);
 		break;
 	case X86_INC:
-		r = msk(m, mk(m, LF_ADD, a, one, 0), w);
-		arflags(m, f, 0, a, one, r, 0, w);
+		r = arith(m, f, 0, a, K(m, 1), 0, w);
 		break;
 	default:		/* DEC */
-		r = msk(m, mk(m, LF_SUB, a, one, 0), w);
-		arflags(m, f, 1, a, one, r, 0, w);
+		r = arith(m, f, 1, a, K(m, 1), 0, w);
 	}
 	setflags(m, x86_flags_written[op], x86_flags_undef[op], f);
 	return wrop(m, &in->o[0], r);
@@ -766,7 +759,8 @@ static int condmove(struct mach *m, const struct x86_insn *in)
 		       mk(m, LF_AND, dst, mk(m, LF_NOT, mm, 0, 0), 0), 0));
 }
 
-/* dispatch - the instruction's effect, by mnemonic. */
+/* dispatch - the instruction's effect, by mnemonic; any 'in->mnem' not
+ * listed (also one >= X86_NMNEM) is rejected before a table is indexed. */
 static int dispatch(struct mach *m, const struct x86_insn *in)
 {
 	switch (in->mnem) {
@@ -821,26 +815,15 @@ void vc_init_state(struct lf_tab *tab, struct vc_state *s)
 int vc_step(struct lf_tab *tab, const struct x86_insn *in, struct vc_state *s,
 	    lf_ref *obl, struct pccf_err *e)
 {
-	struct mach m = { 0 };
+	struct mach m = { .tab = tab, .s = s, .off = in->off, .obl = obl, .e = e };
 
-	m.tab = tab;
-	m.s = s;
-	m.off = in->off;
-	m.obl = obl;
-	m.e = e;
-	if (in->mnem >= X86_NMNEM)
-		return pccf_fail(e, PCCF_EDECODE, "offset %x: unknown mnemonic",
-				 in->off);
 	return finish(&m, dispatch(&m, in));
 }
 
 int vc_cond(struct lf_tab *tab, const struct vc_state *s, u8 cc, u32 off,
 	    lf_ref *out, struct pccf_err *e)
 {
-	struct mach m = { 0 };
+	struct mach m = { .tab = tab, .off = off, .e = e };
 
-	m.tab = tab;
-	m.off = off;
-	m.e = e;
 	return finish(&m, cond(&m, s, cc, out));
 }
