@@ -35,9 +35,10 @@ struct mach {
 static const char *const flag_name[VC_NFLAGS] = {
 	"OF", "CF", "ZF", "CF/ZF", "SF", "PF", "SF/OF", "ZF/SF/OF"
 };
-/* The EFLAGS bit of each single flag (0 for the combined conditions). */
-static const u16 flag_bit[VC_NFLAGS] = {
-	X86_OF, X86_CF, X86_ZF, 0, X86_SF, X86_PF, 0, 0
+/* The EFLAGS bits each condition reads (one bit for a single flag). */
+static const u16 flag_reads[VC_NFLAGS] = {
+	X86_OF, X86_CF, X86_ZF, X86_CF | X86_ZF, X86_SF, X86_PF,
+	X86_SF | X86_OF, X86_ZF | X86_SF | X86_OF
 };
 
 /* no - the rejection "offset <m->off>: <why>" of class 'code'. */
@@ -218,10 +219,8 @@ static int eaddr(struct mach *m, const struct x86_mem *mm, lf_ref *ea)
 	lf_ref x = 0, y;
 	int rc;
 
-	if (mm->base != X86_NOREG) {
-		if ((rc = rdreg(m, mm->base, 8, &x)))
-			return rc;
-	}
+	if (mm->base != X86_NOREG && (rc = rdreg(m, mm->base, 8, &x)))
+		return rc;
 	if (mm->index != X86_NOREG) {
 		if (mm->scale != 1 && mm->scale != 2 && mm->scale != 4 &&
 		    mm->scale != 8)
@@ -230,16 +229,11 @@ static int eaddr(struct mach *m, const struct x86_mem *mm, lf_ref *ea)
 					 mm->scale);
 		if ((rc = rdreg(m, mm->index, 8, &y)))
 			return rc;
-		if (mm->scale != 1)
-			y = mk(m, LF_MUL, y, K(m, mm->scale), 0);
+		y = mk(m, LF_MUL, y, K(m, mm->scale), 0); /* lf_mk: y*1 = y */
 		x = x ? mk(m, LF_ADD, x, y, 0) : y;
 	}
 	y = K(m, (u64)(s64)mm->disp);
-	if (!x)
-		x = y;
-	else if (mm->disp)
-		x = mk(m, LF_ADD, x, y, 0);
-	*ea = x;
+	*ea = x ? mk(m, LF_ADD, x, y, 0) : y; /* lf_mk: x+0 = x */
 	return 0;
 }
 
@@ -249,6 +243,7 @@ static int region(struct mach *m, lf_ref ea, u32 n, int *kind, lf_ref *off,
 		  u32 *slot)
 {
 	u8 t = taint(m, ea);
+	const char *why = 0;
 	u64 k;
 
 	if (t == LF_T_PKT) {
@@ -270,17 +265,15 @@ static int region(struct mach *m, lf_ref ea, u32 n, int *kind, lf_ref *off,
 	if (!lf_isconst(m->tab, *off, &k))
 		return no(m, PCCF_EPOLICY, "scratch address is not mem + constant");
 	if (n != 4 && n != 8)
+		why = "not supported (4 or 8 only)";
+	else if (k > 64 || n > 64 - k)
+		why = "is outside scratch";
+	else if (k % n)
+		why = "not aligned";
+	if (why)
 		return pccf_fail(m->e, PCCF_EPOLICY,
-				 "offset %x: scratch access at mem+%U of %u bytes not supported (4 or 8 only)",
-				 m->off, k, n);
-	if (k > 64 || n > 64 - k)
-		return pccf_fail(m->e, PCCF_EPOLICY,
-				 "offset %x: scratch access at mem+%U of %u bytes is outside scratch",
-				 m->off, k, n);
-	if (k % n)
-		return pccf_fail(m->e, PCCF_EPOLICY,
-				 "offset %x: scratch access at mem+%U of %u bytes not aligned",
-				 m->off, k, n);
+				 "offset %x: scratch access at mem+%U of %u bytes %s",
+				 m->off, k, n, why);
 	*kind = 1;
 	*slot = (u32)(k / 4);
 	return 0;
@@ -388,10 +381,11 @@ static void setflags(struct mach *m, u16 wr, u16 un, const lf_ref *f)
 	lf_ref *s = m->s->flag, be, lt;
 	u32 i;
 
+	/* this also writes the combined ones; they are recomputed below */
 	for (i = 0; i < VC_NFLAGS; i++) {
-		if (wr & flag_bit[i])
+		if (wr & flag_reads[i])
 			s[i] = f[i];
-		else if (un & flag_bit[i])
+		else if (un & flag_reads[i])
 			s[i] = 0;
 	}
 	be = s[VC_CF] && s[VC_ZF] ? mk(m, LF_POR, s[VC_CF], s[VC_ZF], 0) : 0;
@@ -440,13 +434,6 @@ static lf_ref arith(struct mach *m, lf_ref *f, int sub, lf_ref x, lf_ref y,
 
 /* ---- conditions --------------------------------------------------- */
 
-/* The single flags each condition reads, as vc_flag bits. */
-static const u8 cc_reads[VC_NFLAGS] = {
-	1 << VC_OF, 1 << VC_CF, 1 << VC_ZF, 1 << VC_CF | 1 << VC_ZF,
-	1 << VC_SF, 1 << VC_PF, 1 << VC_SF | 1 << VC_OF,
-	1 << VC_ZF | 1 << VC_SF | 1 << VC_OF
-};
-
 /* cond - vc_cond's work on a context 'm'. */
 static int cond(struct mach *m, const struct vc_state *s, u8 cc, lf_ref *out)
 {
@@ -457,7 +444,8 @@ static int cond(struct mach *m, const struct vc_state *s, u8 cc, lf_ref *out)
 
 	if (!c) {	/* name the first undefined flag it reads */
 		for (i = 4; i-- > 0;)
-			if ((cc_reads[pair] >> order[i] & 1) && !s->flag[order[i]])
+			if ((flag_reads[pair] & flag_reads[order[i]]) &&
+			    !s->flag[order[i]])
 				name = flag_name[order[i]];
 		return pccf_fail(m->e, PCCF_EPOLICY,
 				 "offset %x: reads flag %s, undefined on this path",
@@ -626,20 +614,17 @@ static int shift(struct mach *m, const struct x86_insn *in)
 static int imul(struct mach *m, const struct x86_insn *in)
 {
 	u32 w = in->opsize;
+	/* the sources: o[1] and the immediate o[2], or o[0] and o[1] */
+	const struct x86_opnd *src =
+		in->o[2].kind == X86_OIMM ? &in->o[1] : &in->o[0];
 	lf_ref a = 0, b = 0, r, full, f[VC_NFLAGS] = { 0 };
 	u16 wr = 0;
 	int rc;
 
 	if (w < 2)
 		return no(m, PCCF_EDECODE, "8-bit imul not accepted");
-	if (in->o[2].kind == X86_OIMM) {
-		if ((rc = rdop(m, &in->o[1], w, &a)) ||
-		    (rc = rdop(m, &in->o[2], w, &b)))
-			return rc;
-	} else if ((rc = rdop(m, &in->o[0], w, &a)) ||
-		   (rc = rdop(m, &in->o[1], w, &b))) {
+	if ((rc = rdop(m, src, w, &a)) || (rc = rdop(m, src + 1, w, &b)))
 		return rc;
-	}
 	r = msk(m, mk(m, LF_MUL, a, b, 0), w);
 	if (w < 8) {
 		full = mk(m, LF_MUL, sx(m, a, w), sx(m, b, w), 0);
