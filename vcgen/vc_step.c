@@ -141,14 +141,6 @@ static u8 bytemask(u8 r, u32 w)
 	return w >= 8 ? 0xff : (u8)((1u << w) - 1);
 }
 
-/* regname - the register's name for messages. */
-static const char *regname(u8 r, u32 w)
-{
-	const char *n = x86_reg_name(r, (u8)w);
-
-	return n ? n : "a register";
-}
-
 /* okreg - 0 when 'r'/'w' is a register the machine knows, else a rejection. */
 static int okreg(struct mach *m, u8 r, u32 w)
 {
@@ -173,7 +165,7 @@ static int rdreg(struct mach *m, u8 r, u32 w, lf_ref *v)
 	if ((m->s->def[p] & bm) != bm)
 		return pccf_fail(m->e, PCCF_EPOLICY,
 				 "offset %x: reads %s, never written on this path",
-				 m->off, regname(r, w));
+				 m->off, x86_reg_name(r, (u8)w));
 	x = m->s->reg[p];
 	if (r >= X86_AH)
 		x = mk(m, LF_SHR, x, K(m, 8), 0);
@@ -195,7 +187,7 @@ static int wrreg(struct mach *m, u8 r, u32 w, lf_ref v)
 	if (p == X86_RSP || p == X86_RBX || p == X86_RBP || p >= X86_R12)
 		return pccf_fail(m->e, PCCF_EPOLICY,
 				 "offset %x: writes %s (rsp, rbx, rbp and r12-r15 belong to the caller)",
-				 m->off, regname(r, w));
+				 m->off, x86_reg_name(r, (u8)w));
 	if (w >= 4) {
 		m->s->reg[p] = v;
 		m->s->def[p] = 0xff;
