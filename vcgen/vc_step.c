@@ -664,11 +664,11 @@ static int udiv(struct mach *m, const struct x86_insn *in)
 	return wrreg(m, X86_RDX, w, rem);
 }
 
-/* moves - mov movzx movsx lea bswap xchg cdqe. */
+/* moves - mov movzx movsx lea bswap xchg cdqe setcc cmovcc: no flags. */
 static int moves(struct mach *m, const struct x86_insn *in)
 {
 	u32 w = in->opsize;
-	lf_ref v = 0, v2 = 0;
+	lf_ref v = 0, v2 = 0, c = 0, mm;
 	int rc;
 
 	switch (in->mnem) {
@@ -702,6 +702,22 @@ static int moves(struct mach *m, const struct x86_insn *in)
 		    (rc = wrop(m, &in->o[0], v2)))
 			return rc;
 		return wrop(m, &in->o[1], v);
+	case X86_SETCC:
+		if ((rc = cond(m, m->s, in->cc, &c)))
+			return rc;
+		return wrop(m, &in->o[0], mk(m, LF_BOOL, c, 0, 0));
+	case X86_CMOVCC:	/* a memory source is read even when false */
+		if (in->o[0].kind != X86_OREG)
+			return no(m, PCCF_EDECODE, "cmov to memory");
+		if ((rc = rdop(m, &in->o[1], w, &v)) ||
+		    (rc = rdop(m, &in->o[0], w, &v2)) ||
+		    (rc = cond(m, m->s, in->cc, &c)))
+			return rc;
+		/* all ones when taken */
+		mm = mk(m, LF_NEG, mk(m, LF_BOOL, c, 0, 0), 0, 0);
+		return wrop(m, &in->o[0],
+			    mk(m, LF_OR, mk(m, LF_AND, v, mm, 0),
+			       mk(m, LF_AND, v2, mk(m, LF_NOT, mm, 0, 0), 0), 0));
 	default:		/* CDQE: rax's low half sign-extended */
 		if (w != 2 && w != 4 && w != 8)
 			return no(m, PCCF_EDECODE, "bad cbw/cwde/cdqe size");
@@ -709,31 +725,6 @@ static int moves(struct mach *m, const struct x86_insn *in)
 			return rc;
 		return wrreg(m, X86_RAX, w, msk(m, sx(m, v, w / 2), w));
 	}
-}
-
-/* condmove - setcc and cmovcc (a memory source is read even when false). */
-static int condmove(struct mach *m, const struct x86_insn *in)
-{
-	u32 w = in->opsize;
-	lf_ref c = 0, src = 0, dst = 0, mm;
-	int rc;
-
-	if (in->mnem == X86_SETCC) {
-		if ((rc = cond(m, m->s, in->cc, &c)))
-			return rc;
-		return wrop(m, &in->o[0], mk(m, LF_BOOL, c, 0, 0));
-	}
-	if (in->o[0].kind != X86_OREG)
-		return no(m, PCCF_EDECODE, "cmov to memory");
-	if ((rc = rdop(m, &in->o[1], w, &src)) ||
-	    (rc = rdop(m, &in->o[0], w, &dst)) ||
-	    (rc = cond(m, m->s, in->cc, &c)))
-		return rc;
-	/* all ones when taken */
-	mm = mk(m, LF_NEG, mk(m, LF_BOOL, c, 0, 0), 0, 0);
-	return wrop(m, &in->o[0],
-		    mk(m, LF_OR, mk(m, LF_AND, src, mm, 0),
-		       mk(m, LF_AND, dst, mk(m, LF_NOT, mm, 0, 0), 0), 0));
 }
 
 /* dispatch - the instruction's effect, by mnemonic; any 'in->mnem' not
@@ -755,10 +746,9 @@ static int dispatch(struct mach *m, const struct x86_insn *in)
 	case X86_DIV:
 		return udiv(m, in);
 	case X86_MOV: case X86_MOVZX: case X86_MOVSX: case X86_LEA:
-	case X86_BSWAP: case X86_XCHG: case X86_CDQE:
+	case X86_BSWAP: case X86_XCHG: case X86_CDQE: case X86_SETCC:
+	case X86_CMOVCC:
 		return moves(m, in);
-	case X86_SETCC: case X86_CMOVCC:
-		return condmove(m, in);
 	case X86_ENDBR64: case X86_NOP:
 		return 0;
 	case X86_JCC: case X86_JMP: case X86_RET:
