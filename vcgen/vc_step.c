@@ -464,9 +464,8 @@ static int alu(struct mach *m, const struct x86_insn *in)
 	    d->kind == X86_OREG && src->kind == X86_OREG &&
 	    d->reg == src->reg && d->size == src->size) {
 		a = b = K(m, 0);	/* zeroing idiom: no earlier value */
-	} else {
-		if ((rc = rdop(m, d, w, &a)) || (rc = rdop(m, src, w, &b)))
-			return rc;
+	} else if ((rc = rdop(m, d, w, &a)) || (rc = rdop(m, src, w, &b))) {
+		return rc;
 	}
 	if ((op == X86_ADC || op == X86_SBB) &&
 	    (rc = cond(m, m->s, X86_CC_B, &c)))
