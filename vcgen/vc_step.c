@@ -240,9 +240,7 @@ static int region(struct mach *m, lf_ref ea, u32 n, int *kind, lf_ref *off,
 
 	if (t == LF_T_PKT) {
 		*off = mk(m, LF_SUB, ea, lf_var(m->tab, LF_V_PKT, 64), 0);
-		if (m->bad)
-			return 0;
-		if (taint(m, *off))
+		if (taint(m, *off))	/* 0 on a failed build: caller checks bad */
 			return no(m, PCCF_EPOLICY, "packet address not of the form pkt + offset");
 		*kind = 0;
 		return 0;
