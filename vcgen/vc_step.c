@@ -35,9 +35,10 @@ struct mach {
 static const char *const flag_name[VC_NFLAGS] = {
 	"OF", "CF", "ZF", "CF/ZF", "SF", "PF", "SF/OF", "ZF/SF/OF"
 };
-/* The EFLAGS bit of each single flag (0 for the combined conditions). */
-static const u16 flag_bit[VC_NFLAGS] = {
-	X86_OF, X86_CF, X86_ZF, 0, X86_SF, X86_PF, 0, 0
+/* The EFLAGS bits each condition reads (one bit for a single flag). */
+static const u16 flag_reads[VC_NFLAGS] = {
+	X86_OF, X86_CF, X86_ZF, X86_CF | X86_ZF, X86_SF, X86_PF,
+	X86_SF | X86_OF, X86_ZF | X86_SF | X86_OF
 };
 
 /* no - the rejection "offset <m->off>: <why>" of class 'code'. */
@@ -140,14 +141,6 @@ static u8 bytemask(u8 r, u32 w)
 	return w >= 8 ? 0xff : (u8)((1u << w) - 1);
 }
 
-/* regname - the register's name for messages. */
-static const char *regname(u8 r, u32 w)
-{
-	const char *n = x86_reg_name(r, (u8)w);
-
-	return n ? n : "a register";
-}
-
 /* okreg - 0 when 'r'/'w' is a register the machine knows, else a rejection. */
 static int okreg(struct mach *m, u8 r, u32 w)
 {
@@ -172,7 +165,7 @@ static int rdreg(struct mach *m, u8 r, u32 w, lf_ref *v)
 	if ((m->s->def[p] & bm) != bm)
 		return pccf_fail(m->e, PCCF_EPOLICY,
 				 "offset %x: reads %s, never written on this path",
-				 m->off, regname(r, w));
+				 m->off, x86_reg_name(r, (u8)w));
 	x = m->s->reg[p];
 	if (r >= X86_AH)
 		x = mk(m, LF_SHR, x, K(m, 8), 0);
@@ -194,7 +187,7 @@ static int wrreg(struct mach *m, u8 r, u32 w, lf_ref v)
 	if (p == X86_RSP || p == X86_RBX || p == X86_RBP || p >= X86_R12)
 		return pccf_fail(m->e, PCCF_EPOLICY,
 				 "offset %x: writes %s (rsp, rbx, rbp and r12-r15 belong to the caller)",
-				 m->off, regname(r, w));
+				 m->off, x86_reg_name(r, (u8)w));
 	if (w >= 4) {
 		m->s->reg[p] = v;
 		m->s->def[p] = 0xff;
@@ -218,10 +211,8 @@ static int eaddr(struct mach *m, const struct x86_mem *mm, lf_ref *ea)
 	lf_ref x = 0, y;
 	int rc;
 
-	if (mm->base != X86_NOREG) {
-		if ((rc = rdreg(m, mm->base, 8, &x)))
-			return rc;
-	}
+	if (mm->base != X86_NOREG && (rc = rdreg(m, mm->base, 8, &x)))
+		return rc;
 	if (mm->index != X86_NOREG) {
 		if (mm->scale != 1 && mm->scale != 2 && mm->scale != 4 &&
 		    mm->scale != 8)
@@ -230,16 +221,11 @@ static int eaddr(struct mach *m, const struct x86_mem *mm, lf_ref *ea)
 					 mm->scale);
 		if ((rc = rdreg(m, mm->index, 8, &y)))
 			return rc;
-		if (mm->scale != 1)
-			y = mk(m, LF_MUL, y, K(m, mm->scale), 0);
+		y = mk(m, LF_MUL, y, K(m, mm->scale), 0); /* lf_mk: y*1 = y */
 		x = x ? mk(m, LF_ADD, x, y, 0) : y;
 	}
 	y = K(m, (u64)(s64)mm->disp);
-	if (!x)
-		x = y;
-	else if (mm->disp)
-		x = mk(m, LF_ADD, x, y, 0);
-	*ea = x;
+	*ea = x ? mk(m, LF_ADD, x, y, 0) : y; /* lf_mk: x+0 = x */
 	return 0;
 }
 
@@ -249,13 +235,12 @@ static int region(struct mach *m, lf_ref ea, u32 n, int *kind, lf_ref *off,
 		  u32 *slot)
 {
 	u8 t = taint(m, ea);
+	const char *why = 0;
 	u64 k;
 
 	if (t == LF_T_PKT) {
 		*off = mk(m, LF_SUB, ea, lf_var(m->tab, LF_V_PKT, 64), 0);
-		if (m->bad)
-			return 0;
-		if (taint(m, *off))
+		if (taint(m, *off))	/* 0 on a failed build: caller checks bad */
 			return no(m, PCCF_EPOLICY, "packet address not of the form pkt + offset");
 		*kind = 0;
 		return 0;
@@ -270,17 +255,15 @@ static int region(struct mach *m, lf_ref ea, u32 n, int *kind, lf_ref *off,
 	if (!lf_isconst(m->tab, *off, &k))
 		return no(m, PCCF_EPOLICY, "scratch address is not mem + constant");
 	if (n != 4 && n != 8)
+		why = "not supported (4 or 8 only)";
+	else if (k > 64 || n > 64 - k)
+		why = "is outside scratch";
+	else if (k % n)
+		why = "not aligned";
+	if (why)
 		return pccf_fail(m->e, PCCF_EPOLICY,
-				 "offset %x: scratch access at mem+%U of %u bytes not supported (4 or 8 only)",
-				 m->off, k, n);
-	if (k > 64 || n > 64 - k)
-		return pccf_fail(m->e, PCCF_EPOLICY,
-				 "offset %x: scratch access at mem+%U of %u bytes is outside scratch",
-				 m->off, k, n);
-	if (k % n)
-		return pccf_fail(m->e, PCCF_EPOLICY,
-				 "offset %x: scratch access at mem+%U of %u bytes not aligned",
-				 m->off, k, n);
+				 "offset %x: scratch access at mem+%U of %u bytes %s",
+				 m->off, k, n, why);
 	*kind = 1;
 	*slot = (u32)(k / 4);
 	return 0;
@@ -388,10 +371,11 @@ static void setflags(struct mach *m, u16 wr, u16 un, const lf_ref *f)
 	lf_ref *s = m->s->flag, be, lt;
 	u32 i;
 
+	/* this also writes the combined ones; they are recomputed below */
 	for (i = 0; i < VC_NFLAGS; i++) {
-		if (wr & flag_bit[i])
+		if (wr & flag_reads[i])
 			s[i] = f[i];
-		else if (un & flag_bit[i])
+		else if (un & flag_reads[i])
 			s[i] = 0;
 	}
 	be = s[VC_CF] && s[VC_ZF] ? mk(m, LF_POR, s[VC_CF], s[VC_ZF], 0) : 0;
@@ -411,35 +395,34 @@ static void szp(struct mach *m, lf_ref *f, lf_ref r, u32 w)
 }
 
 /*
- * arflags - flags of r = a + b + c ('sub' 0) or r = a - b - c ('sub' 1)
- * at width 'w'; 'c' is the carry (borrow) in, a proposition, or 0.
- * Carry out: r < a (add), a < b (sub), or with a carry in also r == a
- * (add), a == b (sub).  Overflow: the sign of (a ^ r) & (b ^ r) (add),
- * (a ^ r) & (b ^ a) (sub).
+ * arith - r = x + y + c ('sub' 0) or r = x - y - c ('sub' 1) at width
+ * 'w', its flags into 'f'; 'c' is the carry (borrow) in, a proposition
+ * added as the word BOOL(c), or 0.  Carry out: r < x (add), x < y (sub),
+ * or with a carry in also r == x (add), x == y (sub).  Overflow: the sign
+ * of (x ^ r) & (y ^ r) (add), (x ^ r) & (y ^ x) (sub).
  */
-static void arflags(struct mach *m, lf_ref *f, int sub, lf_ref a, lf_ref b,
-		    lf_ref r, lf_ref c, u32 w)
+static lf_ref arith(struct mach *m, lf_ref *f, int sub, lf_ref x, lf_ref y,
+		    lf_ref c, u32 w)
 {
-	lf_ref x = sub ? a : r, y = sub ? b : a;
-	lf_ref o = mk(m, LF_AND, mk(m, LF_XOR, a, r, 0),
-		      mk(m, LF_XOR, b, x, 0), 0);
+	u8 op = sub ? LF_SUB : LF_ADD;
+	lf_ref r = mk(m, op, x, y, 0), lo, hi;
 
-	f[VC_CF] = mk(m, LF_ULT, x, y, 0);
+	if (c)
+		r = mk(m, op, r, mk(m, LF_BOOL, c, 0, 0), 0);
+	r = msk(m, r, w);
+	lo = sub ? x : r;
+	hi = sub ? y : x;
+	f[VC_CF] = mk(m, LF_ULT, lo, hi, 0);
 	if (c)
 		f[VC_CF] = mk(m, LF_POR, f[VC_CF],
-			      mk(m, LF_PAND, c, mk(m, LF_EQ, x, y, 0), 0), 0);
-	f[VC_OF] = msbp(m, o, w);
+			      mk(m, LF_PAND, c, mk(m, LF_EQ, lo, hi, 0), 0), 0);
+	f[VC_OF] = msbp(m, mk(m, LF_AND, mk(m, LF_XOR, x, r, 0),
+			      mk(m, LF_XOR, y, lo, 0), 0), w);
 	szp(m, f, r, w);
+	return r;
 }
 
 /* ---- conditions --------------------------------------------------- */
-
-/* The single flags each condition reads, as vc_flag bits. */
-static const u8 cc_reads[VC_NFLAGS] = {
-	1 << VC_OF, 1 << VC_CF, 1 << VC_ZF, 1 << VC_CF | 1 << VC_ZF,
-	1 << VC_SF, 1 << VC_PF, 1 << VC_SF | 1 << VC_OF,
-	1 << VC_ZF | 1 << VC_SF | 1 << VC_OF
-};
 
 /* cond - vc_cond's work on a context 'm'. */
 static int cond(struct mach *m, const struct vc_state *s, u8 cc, lf_ref *out)
@@ -451,7 +434,8 @@ static int cond(struct mach *m, const struct vc_state *s, u8 cc, lf_ref *out)
 
 	if (!c) {	/* name the first undefined flag it reads */
 		for (i = 4; i-- > 0;)
-			if ((cc_reads[pair] >> order[i] & 1) && !s->flag[order[i]])
+			if ((flag_reads[pair] & flag_reads[order[i]]) &&
+			    !s->flag[order[i]])
 				name = flag_name[order[i]];
 		return pccf_fail(m->e, PCCF_EPOLICY,
 				 "offset %x: reads flag %s, undefined on this path",
@@ -471,39 +455,28 @@ static int alu(struct mach *m, const struct x86_insn *in)
 	u32 w = in->opsize;
 	u8 op = in->mnem;
 	const struct x86_opnd *d = &in->o[0], *src = &in->o[1];
-	lf_ref a = 0, b = 0, r = 0, c = 0, cw = 0, f[VC_NFLAGS] = { 0 };
+	lf_ref a = 0, b = 0, r = 0, c = 0, f[VC_NFLAGS] = { 0 };
 	int rc;
 
 	if ((op == X86_XOR || op == X86_SUB || op == X86_SBB) &&
 	    d->kind == X86_OREG && src->kind == X86_OREG &&
 	    d->reg == src->reg && d->size == src->size) {
 		a = b = K(m, 0);	/* zeroing idiom: no earlier value */
-	} else {
-		if ((rc = rdop(m, d, w, &a)) || (rc = rdop(m, src, w, &b)))
-			return rc;
+	} else if ((rc = rdop(m, d, w, &a)) || (rc = rdop(m, src, w, &b))) {
+		return rc;
 	}
-	if (op == X86_ADC || op == X86_SBB) {
-		if ((rc = cond(m, m->s, X86_CC_B, &c)))
-			return rc;
-		cw = mk(m, LF_BOOL, c, 0, 0);
-	}
+	if ((op == X86_ADC || op == X86_SBB) &&
+	    (rc = cond(m, m->s, X86_CC_B, &c)))
+		return rc;
 	switch (op) {
 	case X86_ADD:
 	case X86_ADC:
-		r = mk(m, LF_ADD, a, b, 0);
-		if (cw)
-			r = mk(m, LF_ADD, r, cw, 0);
-		r = msk(m, r, w);
-		arflags(m, f, 0, a, b, r, c, w);
+		r = arith(m, f, 0, a, b, c, w);
 		break;
 	case X86_SUB:
 	case X86_SBB:
 	case X86_CMP:
-		r = mk(m, LF_SUB, a, b, 0);
-		if (cw)
-			r = mk(m, LF_SUB, r, cw, 0);
-		r = msk(m, r, w);
-		arflags(m, f, 1, a, b, r, c, w);
+		r = arith(m, f, 1, a, b, c, w);
 		break;
 	default:
 		r = mk(m, op == X86_OR ? LF_OR : op == X86_XOR ? LF_XOR : LF_AND,
@@ -529,7 +502,7 @@ static int unary(struct mach *m, const struct x86_insn *in)
 {
 	u32 w = in->opsize;
 	u8 op = in->mnem;
-	lf_ref a = 0, r, z = K(m, 0), one = K(m, 1), f[VC_NFLAGS] = { 0 };
+	lf_ref a = 0, r, f[VC_NFLAGS] = { 0 };
 	int rc;
 
 	if ((rc = rdop(m, &in->o[0], w, &a)))
@@ -538,16 +511,13 @@ static int unary(struct mach *m, const struct x86_insn *in)
 	case X86_NOT:
 		return wrop(m, &in->o[0], msk(m, mk(m, LF_NOT, a, 0, 0), w));
 	case X86_NEG:
-		r = msk(m, mk(m, LF_SUB, z, a, 0), w);
-		arflags(m, f, 1, z, a, r, 0, w);
+		r = arith(m, f, 1, K(m, 0), a, 0, w);
 		break;
 	case X86_INC:
-		r = msk(m, mk(m, LF_ADD, a, one, 0), w);
-		arflags(m, f, 0, a, one, r, 0, w);
+		r = arith(m, f, 0, a, K(m, 1), 0, w);
 		break;
 	default:		/* DEC */
-		r = msk(m, mk(m, LF_SUB, a, one, 0), w);
-		arflags(m, f, 1, a, one, r, 0, w);
+		r = arith(m, f, 1, a, K(m, 1), 0, w);
 	}
 	setflags(m, x86_flags_written[op], x86_flags_undef[op], f);
 	return wrop(m, &in->o[0], r);
@@ -633,20 +603,17 @@ static int shift(struct mach *m, const struct x86_insn *in)
 static int imul(struct mach *m, const struct x86_insn *in)
 {
 	u32 w = in->opsize;
+	/* the sources: o[1] and the immediate o[2], or o[0] and o[1] */
+	const struct x86_opnd *src =
+		in->o[2].kind == X86_OIMM ? &in->o[1] : &in->o[0];
 	lf_ref a = 0, b = 0, r, full, f[VC_NFLAGS] = { 0 };
 	u16 wr = 0;
 	int rc;
 
 	if (w < 2)
 		return no(m, PCCF_EDECODE, "8-bit imul not accepted");
-	if (in->o[2].kind == X86_OIMM) {
-		if ((rc = rdop(m, &in->o[1], w, &a)) ||
-		    (rc = rdop(m, &in->o[2], w, &b)))
-			return rc;
-	} else if ((rc = rdop(m, &in->o[0], w, &a)) ||
-		   (rc = rdop(m, &in->o[1], w, &b))) {
+	if ((rc = rdop(m, src, w, &a)) || (rc = rdop(m, src + 1, w, &b)))
 		return rc;
-	}
 	r = msk(m, mk(m, LF_MUL, a, b, 0), w);
 	if (w < 8) {
 		full = mk(m, LF_MUL, sx(m, a, w), sx(m, b, w), 0);
@@ -694,11 +661,11 @@ static int udiv(struct mach *m, const struct x86_insn *in)
 	return wrreg(m, X86_RDX, w, rem);
 }
 
-/* moves - mov movzx movsx lea bswap xchg cdqe. */
+/* moves - mov movzx movsx lea bswap xchg cdqe setcc cmovcc: no flags. */
 static int moves(struct mach *m, const struct x86_insn *in)
 {
 	u32 w = in->opsize;
-	lf_ref v = 0, v2 = 0;
+	lf_ref v = 0, v2 = 0, c = 0, mm;
 	int rc;
 
 	switch (in->mnem) {
@@ -732,6 +699,22 @@ static int moves(struct mach *m, const struct x86_insn *in)
 		    (rc = wrop(m, &in->o[0], v2)))
 			return rc;
 		return wrop(m, &in->o[1], v);
+	case X86_SETCC:
+		if ((rc = cond(m, m->s, in->cc, &c)))
+			return rc;
+		return wrop(m, &in->o[0], mk(m, LF_BOOL, c, 0, 0));
+	case X86_CMOVCC:	/* a memory source is read even when false */
+		if (in->o[0].kind != X86_OREG)
+			return no(m, PCCF_EDECODE, "cmov to memory");
+		if ((rc = rdop(m, &in->o[1], w, &v)) ||
+		    (rc = rdop(m, &in->o[0], w, &v2)) ||
+		    (rc = cond(m, m->s, in->cc, &c)))
+			return rc;
+		/* all ones when taken */
+		mm = mk(m, LF_NEG, mk(m, LF_BOOL, c, 0, 0), 0, 0);
+		return wrop(m, &in->o[0],
+			    mk(m, LF_OR, mk(m, LF_AND, v, mm, 0),
+			       mk(m, LF_AND, v2, mk(m, LF_NOT, mm, 0, 0), 0), 0));
 	default:		/* CDQE: rax's low half sign-extended */
 		if (w != 2 && w != 4 && w != 8)
 			return no(m, PCCF_EDECODE, "bad cbw/cwde/cdqe size");
@@ -741,32 +724,8 @@ static int moves(struct mach *m, const struct x86_insn *in)
 	}
 }
 
-/* condmove - setcc and cmovcc (a memory source is read even when false). */
-static int condmove(struct mach *m, const struct x86_insn *in)
-{
-	u32 w = in->opsize;
-	lf_ref c = 0, src = 0, dst = 0, mm;
-	int rc;
-
-	if (in->mnem == X86_SETCC) {
-		if ((rc = cond(m, m->s, in->cc, &c)))
-			return rc;
-		return wrop(m, &in->o[0], mk(m, LF_BOOL, c, 0, 0));
-	}
-	if (in->o[0].kind != X86_OREG)
-		return no(m, PCCF_EDECODE, "cmov to memory");
-	if ((rc = rdop(m, &in->o[1], w, &src)) ||
-	    (rc = rdop(m, &in->o[0], w, &dst)) ||
-	    (rc = cond(m, m->s, in->cc, &c)))
-		return rc;
-	/* all ones when taken */
-	mm = mk(m, LF_NEG, mk(m, LF_BOOL, c, 0, 0), 0, 0);
-	return wrop(m, &in->o[0],
-		    mk(m, LF_OR, mk(m, LF_AND, src, mm, 0),
-		       mk(m, LF_AND, dst, mk(m, LF_NOT, mm, 0, 0), 0), 0));
-}
-
-/* dispatch - the instruction's effect, by mnemonic. */
+/* dispatch - the instruction's effect, by mnemonic; any 'in->mnem' not
+ * listed (also one >= X86_NMNEM) is rejected before a table is indexed. */
 static int dispatch(struct mach *m, const struct x86_insn *in)
 {
 	switch (in->mnem) {
@@ -784,10 +743,9 @@ static int dispatch(struct mach *m, const struct x86_insn *in)
 	case X86_DIV:
 		return udiv(m, in);
 	case X86_MOV: case X86_MOVZX: case X86_MOVSX: case X86_LEA:
-	case X86_BSWAP: case X86_XCHG: case X86_CDQE:
+	case X86_BSWAP: case X86_XCHG: case X86_CDQE: case X86_SETCC:
+	case X86_CMOVCC:
 		return moves(m, in);
-	case X86_SETCC: case X86_CMOVCC:
-		return condmove(m, in);
 	case X86_ENDBR64: case X86_NOP:
 		return 0;
 	case X86_JCC: case X86_JMP: case X86_RET:
@@ -821,26 +779,15 @@ void vc_init_state(struct lf_tab *tab, struct vc_state *s)
 int vc_step(struct lf_tab *tab, const struct x86_insn *in, struct vc_state *s,
 	    lf_ref *obl, struct pccf_err *e)
 {
-	struct mach m = { 0 };
+	struct mach m = { .tab = tab, .s = s, .off = in->off, .obl = obl, .e = e };
 
-	m.tab = tab;
-	m.s = s;
-	m.off = in->off;
-	m.obl = obl;
-	m.e = e;
-	if (in->mnem >= X86_NMNEM)
-		return pccf_fail(e, PCCF_EDECODE, "offset %x: unknown mnemonic",
-				 in->off);
 	return finish(&m, dispatch(&m, in));
 }
 
 int vc_cond(struct lf_tab *tab, const struct vc_state *s, u8 cc, u32 off,
 	    lf_ref *out, struct pccf_err *e)
 {
-	struct mach m = { 0 };
+	struct mach m = { .tab = tab, .off = off, .e = e };
 
-	m.tab = tab;
-	m.off = off;
-	m.e = e;
 	return finish(&m, cond(&m, s, cc, out));
 }
