@@ -72,36 +72,34 @@ enum x86_oform {
 #define XF_RELOC 0x400u	/* E9: becomes RET when its rel32 is a reloc */
 #define XF_ANYREG 0x800u /* ModRM reg field is ignored (setcc) */
 
-/* Helpers that expand to several rows. */
+/*
+ * Helpers that expand to several rows.  X86_BV_ROWS is the pair most
+ * one-byte opcodes come in: bit 0 of the opcode clear selects the byte
+ * form (op), set the full-size form (op + 1, where 66 is allowed).
+ */
+#define X86_BV_ROWS(X, op, d, M, o0, o1)                               \
+	X(0, op, 1, d, M, XW_B, o0, o1, XO_NONE, 0)                    \
+	X(0, op + 1, 1, d, M, XW_V, o0, o1, XO_NONE, XF_66)
+
 #define X86_ALU_ROWS(X, base, M)                                       \
-	X(0, base + 0, 1, -1, M, XW_B, XO_E, XO_G, XO_NONE, 0)         \
-	X(0, base + 1, 1, -1, M, XW_V, XO_E, XO_G, XO_NONE, XF_66)     \
-	X(0, base + 2, 1, -1, M, XW_B, XO_G, XO_E, XO_NONE, 0)         \
-	X(0, base + 3, 1, -1, M, XW_V, XO_G, XO_E, XO_NONE, XF_66)     \
-	X(0, base + 4, 1, -1, M, XW_B, XO_A, XO_I, XO_NONE, 0)         \
-	X(0, base + 5, 1, -1, M, XW_V, XO_A, XO_I, XO_NONE, XF_66)
+	X86_BV_ROWS(X, base + 0, -1, M, XO_E, XO_G)                    \
+	X86_BV_ROWS(X, base + 2, -1, M, XO_G, XO_E)                    \
+	X86_BV_ROWS(X, base + 4, -1, M, XO_A, XO_I)
 
 #define X86_GRP1_ROWS(X, d, M)                                         \
-	X(0, 0x80, 1, d, M, XW_B, XO_E, XO_I, XO_NONE, 0)              \
-	X(0, 0x81, 1, d, M, XW_V, XO_E, XO_I, XO_NONE, XF_66)          \
+	X86_BV_ROWS(X, 0x80, d, M, XO_E, XO_I)                         \
 	X(0, 0x83, 1, d, M, XW_V, XO_E, XO_Ib, XO_NONE, XF_66)
 
 #define X86_SHIFT_ROWS(X, d, M)                                        \
-	X(0, 0xc0, 1, d, M, XW_B, XO_E, XO_Ic, XO_NONE, 0)             \
-	X(0, 0xc1, 1, d, M, XW_V, XO_E, XO_Ic, XO_NONE, XF_66)         \
-	X(0, 0xd0, 1, d, M, XW_B, XO_E, XO_ONE, XO_NONE, 0)            \
-	X(0, 0xd1, 1, d, M, XW_V, XO_E, XO_ONE, XO_NONE, XF_66)        \
-	X(0, 0xd2, 1, d, M, XW_B, XO_E, XO_CL, XO_NONE, 0)             \
-	X(0, 0xd3, 1, d, M, XW_V, XO_E, XO_CL, XO_NONE, XF_66)
+	X86_BV_ROWS(X, 0xc0, d, M, XO_E, XO_Ic)                        \
+	X86_BV_ROWS(X, 0xd0, d, M, XO_E, XO_ONE)                       \
+	X86_BV_ROWS(X, 0xd2, d, M, XO_E, XO_CL)
 
 #define X86_TABLE(X)                                                   \
 	/* data movement */                                            \
-	X(0, 0x88, 1, -1, MOV, XW_B, XO_E, XO_G, XO_NONE, 0)           \
-	X(0, 0x89, 1, -1, MOV, XW_V, XO_E, XO_G, XO_NONE, XF_66)       \
-	X(0, 0x8a, 1, -1, MOV, XW_B, XO_G, XO_E, XO_NONE, 0)           \
-	X(0, 0x8b, 1, -1, MOV, XW_V, XO_G, XO_E, XO_NONE, XF_66)       \
-	X(0, 0xc6, 1, 0, MOV, XW_B, XO_E, XO_I, XO_NONE, 0)            \
-	X(0, 0xc7, 1, 0, MOV, XW_V, XO_E, XO_I, XO_NONE, XF_66)        \
+	X86_BV_ROWS(X, 0x88, -1, MOV, XO_E, XO_G)                      \
+	X86_BV_ROWS(X, 0x8a, -1, MOV, XO_G, XO_E)                      \
+	X86_BV_ROWS(X, 0xc6, 0, MOV, XO_E, XO_I)                       \
 	X(0, 0xb0, 8, -1, MOV, XW_B, XO_Z, XO_I, XO_NONE, 0)           \
 	X(0, 0xb8, 8, -1, MOV, XW_V, XO_Z, XO_Iv, XO_NONE, XF_66)      \
 	X(1, 0xb6, 1, -1, MOVZX, XW_V, XO_G, XO_Eb, XO_NONE, XF_66)    \
@@ -133,24 +131,17 @@ enum x86_oform {
 	X86_GRP1_ROWS(X, 5, SUB)                                       \
 	X86_GRP1_ROWS(X, 6, XOR)                                       \
 	X86_GRP1_ROWS(X, 7, CMP)                                       \
-	X(0, 0x84, 1, -1, TEST, XW_B, XO_E, XO_G, XO_NONE, 0)          \
-	X(0, 0x85, 1, -1, TEST, XW_V, XO_E, XO_G, XO_NONE, XF_66)      \
-	X(0, 0xa8, 1, -1, TEST, XW_B, XO_A, XO_I, XO_NONE, 0)          \
-	X(0, 0xa9, 1, -1, TEST, XW_V, XO_A, XO_I, XO_NONE, XF_66)      \
-	X(0, 0xf6, 1, 0, TEST, XW_B, XO_E, XO_I, XO_NONE, 0)           \
-	X(0, 0xf7, 1, 0, TEST, XW_V, XO_E, XO_I, XO_NONE, XF_66)       \
-	X(0, 0xf6, 1, 2, NOT, XW_B, XO_E, XO_NONE, XO_NONE, 0)         \
-	X(0, 0xf7, 1, 2, NOT, XW_V, XO_E, XO_NONE, XO_NONE, XF_66)     \
-	X(0, 0xf6, 1, 3, NEG, XW_B, XO_E, XO_NONE, XO_NONE, 0)         \
-	X(0, 0xf7, 1, 3, NEG, XW_V, XO_E, XO_NONE, XO_NONE, XF_66)     \
+	X86_BV_ROWS(X, 0x84, -1, TEST, XO_E, XO_G)                     \
+	X86_BV_ROWS(X, 0xa8, -1, TEST, XO_A, XO_I)                     \
+	X86_BV_ROWS(X, 0xf6, 0, TEST, XO_E, XO_I)                      \
+	X86_BV_ROWS(X, 0xf6, 2, NOT, XO_E, XO_NONE)                    \
+	X86_BV_ROWS(X, 0xf6, 3, NEG, XO_E, XO_NONE)                    \
 	X(0, 0xf7, 1, 6, DIV, XW_V, XO_E, XO_NONE, XO_NONE, XF_66)     \
 	X(1, 0xaf, 1, -1, IMUL, XW_V, XO_G, XO_E, XO_NONE, XF_66)      \
 	X(0, 0x69, 1, -1, IMUL, XW_V, XO_G, XO_E, XO_I, XF_66)         \
 	X(0, 0x6b, 1, -1, IMUL, XW_V, XO_G, XO_E, XO_Ib, XF_66)        \
-	X(0, 0xfe, 1, 0, INC, XW_B, XO_E, XO_NONE, XO_NONE, 0)         \
-	X(0, 0xfe, 1, 1, DEC, XW_B, XO_E, XO_NONE, XO_NONE, 0)         \
-	X(0, 0xff, 1, 0, INC, XW_V, XO_E, XO_NONE, XO_NONE, XF_66)     \
-	X(0, 0xff, 1, 1, DEC, XW_V, XO_E, XO_NONE, XO_NONE, XF_66)     \
+	X86_BV_ROWS(X, 0xfe, 0, INC, XO_E, XO_NONE)                    \
+	X86_BV_ROWS(X, 0xfe, 1, DEC, XO_E, XO_NONE)                    \
 	X86_SHIFT_ROWS(X, 0, ROL)                                      \
 	X86_SHIFT_ROWS(X, 1, ROR)                                      \
 	X86_SHIFT_ROWS(X, 4, SHL)                                      \
