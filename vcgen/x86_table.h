@@ -159,7 +159,8 @@ enum x86_oform {
 
 /*
  * Named rejections: R(map, op, n, digit, name).  Looked up only after
- * X86_TABLE found no row, to word the message.
+ * X86_TABLE found no row, to word the message, so an entry for an opcode
+ * (and /digit) that has a row is never used; the first match counts.
  */
 #define X86_REJECTS(R)                                                 \
 	R(0, 0x50, 8, -1, "push")                                      \
@@ -205,25 +206,17 @@ enum x86_oform {
 	R(0, 0xf8, 6, -1, "flag instruction (clc/stc/cli/sti/cld/std)") \
 	R(0, 0x9e, 2, -1, "sahf/lahf")                                 \
 	R(0, 0xd7, 1, -1, "xlat")                                      \
-	R(0, 0xf6, 1, 1, "test alias")                                 \
-	R(0, 0xf7, 1, 1, "test alias")                                 \
-	R(0, 0xf6, 1, 4, "mul")                                        \
-	R(0, 0xf7, 1, 4, "mul")                                        \
-	R(0, 0xf6, 1, 5, "one-operand imul")                           \
-	R(0, 0xf7, 1, 5, "one-operand imul")                           \
+	R(0, 0xf6, 2, 1, "test alias")                                 \
+	R(0, 0xf6, 2, 4, "mul")                                        \
+	R(0, 0xf6, 2, 5, "one-operand imul")                           \
 	R(0, 0xf6, 1, 6, "8-bit div")                                  \
-	R(0, 0xf6, 1, 7, "idiv")                                       \
-	R(0, 0xf7, 1, 7, "idiv")                                       \
-	R(0, 0xc0, 1, 2, "rcl")                                        \
-	R(0, 0xc1, 1, 2, "rcl")                                        \
+	R(0, 0xf6, 2, 7, "idiv")                                       \
+	R(0, 0xc0, 2, 2, "rcl")                                        \
 	R(0, 0xd0, 4, 2, "rcl")                                        \
-	R(0, 0xc0, 1, 3, "rcr")                                        \
-	R(0, 0xc1, 1, 3, "rcr")                                        \
+	R(0, 0xc0, 2, 3, "rcr")                                        \
 	R(0, 0xd0, 4, 3, "rcr")                                        \
-	R(0, 0xc0, 1, 6, "shift /6 (undocumented alias of shl)")       \
-	R(0, 0xc1, 1, 6, "shift /6 (undocumented alias of shl)")       \
+	R(0, 0xc0, 2, 6, "shift /6 (undocumented alias of shl)")       \
 	R(0, 0xd0, 4, 6, "shift /6 (undocumented alias of shl)")       \
-	R(0, 0x63, 1, -1, "movsxd without REX.W")                      \
 	R(1, 0x05, 1, -1, "syscall")                                   \
 	R(1, 0x07, 1, -1, "sysret")                                    \
 	R(1, 0x34, 2, -1, "sysenter/sysexit")                          \
@@ -253,7 +246,6 @@ enum x86_oform {
 	R(1, 0x0d, 1, -1, "prefetch")                                  \
 	R(1, 0x18, 1, -1, "prefetch hint")                             \
 	R(1, 0xae, 1, -1, "fence or state save")                       \
-	R(1, 0x1e, 1, -1, "hint nop other than endbr64")               \
 	R(1, 0x1f, 1, -1, "hint nop (0f 1f other than /0)")            \
 	R(1, 0x19, 5, -1, "hint nop")                                  \
 	R(1, 0x10, 8, -1, "SSE (vector)")                              \
@@ -262,8 +254,7 @@ enum x86_oform {
 	R(1, 0x3a, 1, -1, "three-byte opcode map 0f 3a (vector)")      \
 	R(1, 0x50, 48, -1, "SSE/MMX (vector)")                         \
 	R(1, 0xc2, 5, -1, "SSE (vector)")                              \
-	R(1, 0xd0, 47, -1, "SSE/MMX (vector)")                         \
-	R(1, 0x77, 1, -1, "emms")
+	R(1, 0xd0, 47, -1, "SSE/MMX (vector)")
 
 /* A row as the interpreter sees it. */
 struct x86_row {
