@@ -97,32 +97,23 @@ static int fetch_sext(struct dec *d, u32 n, s64 *v)
 	return 0;
 }
 
-/* hex2 - write byte 'b' as two lowercase hex digits at 's'. */
-static void hex2(char *s, u8 b)
-{
-	static const char digits[] = "0123456789abcdef";
-
-	s[0] = digits[b >> 4];
-	s[1] = digits[b & 15];
-}
-
 /* opname - "0f b6 /3" style text for the opcode in 'd' into 'buf' (12). */
 static const char *opname(const struct dec *d, char *buf)
 {
+	static const char hex[] = "0123456789abcdef";
 	char *s = buf;
 
 	if (d->map) {
-		hex2(s, 0x0f);
-		s[2] = ' ';
-		s += 3;
+		*s++ = '0';
+		*s++ = 'f';
+		*s++ = ' ';
 	}
-	hex2(s, d->op);
-	s += 2;
+	*s++ = hex[d->op >> 4];
+	*s++ = hex[d->op & 15];
 	if (d->has_modrm) {
-		s[0] = ' ';
-		s[1] = '/';
-		s[2] = (char)('0' + ((d->modrm >> 3) & 7));
-		s += 3;
+		*s++ = ' ';
+		*s++ = '/';
+		*s++ = (char)('0' + ((d->modrm >> 3) & 7));
 	}
 	*s = 0;
 	return buf;
@@ -215,32 +206,6 @@ static int in_range(u8 r_map, u8 r_op, u8 n, u8 map, u8 op)
 	return r_map == map && op >= r_op && (u32)(op - r_op) < n;
 }
 
-/* find_row - the row for the opcode in 'd', reading the ModRM byte when
- * the opcode has one; NULL (and 'd' still valid) when none matches. */
-static const struct x86_row *find_row(struct dec *d, int *err)
-{
-	u32 i;
-
-	*err = 0;
-	for (i = 0; i < NROWS; i++) {
-		const struct x86_row *r = &rows[i];
-
-		if (!in_range(r->map, r->op, r->n, d->map, d->op))
-			continue;
-		if (needs_modrm(r) && !d->has_modrm) {
-			if (fetch(d, &d->modrm)) {
-				*err = PCCF_EDECODE;
-				return 0;
-			}
-			d->has_modrm = 1;
-		}
-		if (r->digit >= 0 && ((d->modrm >> 3) & 7) != (u8)r->digit)
-			continue;
-		return r;
-	}
-	return 0;
-}
-
 /* reject_unlisted - the rejection for an opcode without a row. */
 static int reject_unlisted(struct dec *d)
 {
@@ -262,6 +227,30 @@ static int reject_unlisted(struct dec *d)
 	return pccf_fail(d->e, PCCF_EDECODE,
 			 "offset %x: opcode %s is not in the accepted subset",
 			 d->off, opname(d, buf));
+}
+
+/* find_row - the row for the opcode in 'd' into '*found', reading the
+ * ModRM byte when the opcode has one; the rejection when none matches. */
+static int find_row(struct dec *d, const struct x86_row **found)
+{
+	u32 i;
+
+	for (i = 0; i < NROWS; i++) {
+		const struct x86_row *r = &rows[i];
+
+		if (!in_range(r->map, r->op, r->n, d->map, d->op))
+			continue;
+		if (needs_modrm(r) && !d->has_modrm) {
+			if (fetch(d, &d->modrm))
+				return PCCF_EDECODE;
+			d->has_modrm = 1;
+		}
+		if (r->digit >= 0 && ((d->modrm >> 3) & 7) != (u8)r->digit)
+			continue;
+		*found = r;
+		return 0;
+	}
+	return reject_unlisted(d);
 }
 
 /* check_row_prefixes - the prefixes of 'd' against what row 'r' allows. */
@@ -502,8 +491,7 @@ int x86_decode(const u8 *code, u32 len, u32 off, const struct x86_relocs *rel,
 	       struct x86_insn *out, struct pccf_err *e)
 {
 	struct dec d;
-	const struct x86_row *r;
-	int err;
+	const struct x86_row *r = 0;
 
 	pccf_memset(&d, 0, sizeof(d));
 	pccf_memset(out, 0, sizeof(*out));
@@ -514,14 +502,9 @@ int x86_decode(const u8 *code, u32 len, u32 off, const struct x86_relocs *rel,
 	d.e = e;
 	out->off = off;
 	/* off >= len: the first fetch rejects it ("runs past the end") */
-	if (read_prefixes(&d) || check_global_prefixes(&d) || read_opcode(&d))
-		return PCCF_EDECODE;
-	r = find_row(&d, &err);
-	if (err)
-		return err;
-	if (!r)
-		return reject_unlisted(&d);
-	if (check_row_prefixes(&d, r) || decode_row(&d, r, rel, out))
+	if (read_prefixes(&d) || check_global_prefixes(&d) || read_opcode(&d) ||
+	    find_row(&d, &r) || check_row_prefixes(&d, r) ||
+	    decode_row(&d, r, rel, out))
 		return PCCF_EDECODE;
 	out->len = (u8)(d.pos - off);
 	return 0;
