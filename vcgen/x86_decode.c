@@ -78,62 +78,60 @@ static int fetch(struct dec *d, u8 *b)
 	return 0;
 }
 
-/* fetch_le - read an 'n'-byte little-endian field into '*v'. */
-static int fetch_le(struct dec *d, u32 n, u64 *v)
+/* fetch_sext - read an 'n'-byte (1, 2, 4 or 8) little-endian field into
+ * '*v', sign-extended to 64 bits. */
+static int fetch_sext(struct dec *d, u32 n, s64 *v)
 {
+	u64 u = 0;
 	u32 i;
 	u8 b = 0;
 
-	*v = 0;
 	for (i = 0; i < n; i++) {
 		if (fetch(d, &b))
 			return PCCF_EDECODE;
-		*v |= (u64)b << (8 * i);
+		u |= (u64)b << (8 * i);
 	}
+	if (n < 8 && (b & 0x80))	/* 'b' is the top byte: copy its sign up */
+		u |= ~(u64)0 << (8 * n);
+	*v = (s64)u;
 	return 0;
-}
-
-/* sext - 'v' (of 'bits' bits, 8..64) sign-extended to 64 bits. */
-static s64 sext(u64 v, u32 bits)
-{
-	u64 m;
-
-	if (bits >= 64)
-		return (s64)v;
-	m = (u64)1 << (bits - 1);
-	v &= ((u64)1 << bits) - 1;
-	return (s64)(v ^ m) - (s64)m;
-}
-
-/* hex2 - write byte 'b' as two lowercase hex digits at 's'. */
-static void hex2(char *s, u8 b)
-{
-	static const char digits[] = "0123456789abcdef";
-
-	s[0] = digits[b >> 4];
-	s[1] = digits[b & 15];
 }
 
 /* opname - "0f b6 /3" style text for the opcode in 'd' into 'buf' (12). */
 static const char *opname(const struct dec *d, char *buf)
 {
+	static const char hex[] = "0123456789abcdef";
 	char *s = buf;
 
 	if (d->map) {
-		hex2(s, 0x0f);
-		s[2] = ' ';
-		s += 3;
+		*s++ = '0';
+		*s++ = 'f';
+		*s++ = ' ';
 	}
-	hex2(s, d->op);
-	s += 2;
+	*s++ = hex[d->op >> 4];
+	*s++ = hex[d->op & 15];
 	if (d->has_modrm) {
-		s[0] = ' ';
-		s[1] = '/';
-		s[2] = (char)('0' + ((d->modrm >> 3) & 7));
-		s += 3;
+		*s++ = ' ';
+		*s++ = '/';
+		*s++ = (char)('0' + ((d->modrm >> 3) & 7));
 	}
 	*s = 0;
 	return buf;
+}
+
+/* legacy_prefix - the P_* bit of legacy prefix byte 'b', 0 if it is none. */
+static u8 legacy_prefix(u8 b)
+{
+	switch (b) {
+	case 0x66: return P_66;
+	case 0x67: return P_67;
+	case 0xf0: return P_F0;
+	case 0xf2: return P_F2;
+	case 0xf3: return P_F3;
+	case 0x26: case 0x2e: case 0x36: case 0x3e: return P_SEG;
+	case 0x64: case 0x65: return P_FSGS;
+	default: return 0;
+	}
 }
 
 /* read_prefixes - consume legacy and REX prefixes; leaves 'pos' at the
@@ -146,24 +144,15 @@ static int read_prefixes(struct dec *d)
 	for (;;) {
 		if (fetch(d, &b))
 			return PCCF_EDECODE;
-		switch (b) {
-		case 0x66: d->pfx |= P_66; d->rex = 0; continue;
-		case 0x67: d->pfx |= P_67; d->rex = 0; continue;
-		case 0xf0: d->pfx |= P_F0; d->rex = 0; continue;
-		case 0xf2: d->pfx |= P_F2; d->rex = 0; continue;
-		case 0xf3: d->pfx |= P_F3; d->rex = 0; continue;
-		case 0x26: case 0x2e: case 0x36: case 0x3e:
-			d->pfx |= P_SEG; d->rex = 0; continue;
-		case 0x64: case 0x65: d->pfx |= P_FSGS; d->rex = 0; continue;
-		default:
-			break;
-		}
-		if ((b & 0xf0) == 0x40) {
+		if (legacy_prefix(b)) {
+			d->pfx |= legacy_prefix(b);
+			d->rex = 0;
+		} else if ((b & 0xf0) == 0x40) {
 			d->rex = b;
-			continue;
+		} else {
+			d->pos--;	/* the opcode: read again by read_opcode */
+			return 0;
 		}
-		d->pos--;	/* the opcode: read again by read_opcode */
-		return 0;
 	}
 }
 
@@ -217,32 +206,6 @@ static int in_range(u8 r_map, u8 r_op, u8 n, u8 map, u8 op)
 	return r_map == map && op >= r_op && (u32)(op - r_op) < n;
 }
 
-/* find_row - the row for the opcode in 'd', reading the ModRM byte when
- * the opcode has one; NULL (and 'd' still valid) when none matches. */
-static const struct x86_row *find_row(struct dec *d, int *err)
-{
-	u32 i;
-
-	*err = 0;
-	for (i = 0; i < NROWS; i++) {
-		const struct x86_row *r = &rows[i];
-
-		if (!in_range(r->map, r->op, r->n, d->map, d->op))
-			continue;
-		if (needs_modrm(r) && !d->has_modrm) {
-			if (fetch(d, &d->modrm)) {
-				*err = PCCF_EDECODE;
-				return 0;
-			}
-			d->has_modrm = 1;
-		}
-		if (r->digit >= 0 && ((d->modrm >> 3) & 7) != (u8)r->digit)
-			continue;
-		return r;
-	}
-	return 0;
-}
-
 /* reject_unlisted - the rejection for an opcode without a row. */
 static int reject_unlisted(struct dec *d)
 {
@@ -264,6 +227,30 @@ static int reject_unlisted(struct dec *d)
 	return pccf_fail(d->e, PCCF_EDECODE,
 			 "offset %x: opcode %s is not in the accepted subset",
 			 d->off, opname(d, buf));
+}
+
+/* find_row - the row for the opcode in 'd' into '*found', reading the
+ * ModRM byte when the opcode has one; the rejection when none matches. */
+static int find_row(struct dec *d, const struct x86_row **found)
+{
+	u32 i;
+
+	for (i = 0; i < NROWS; i++) {
+		const struct x86_row *r = &rows[i];
+
+		if (!in_range(r->map, r->op, r->n, d->map, d->op))
+			continue;
+		if (needs_modrm(r) && !d->has_modrm) {
+			if (fetch(d, &d->modrm))
+				return PCCF_EDECODE;
+			d->has_modrm = 1;
+		}
+		if (r->digit >= 0 && ((d->modrm >> 3) & 7) != (u8)r->digit)
+			continue;
+		*found = r;
+		return 0;
+	}
+	return reject_unlisted(d);
 }
 
 /* check_row_prefixes - the prefixes of 'd' against what row 'r' allows. */
@@ -300,21 +287,15 @@ static u8 opsize(const struct dec *d, const struct x86_row *r)
 	return (d->pfx & P_66) ? 2 : 4;
 }
 
-/* byte_reg - register number 'r' (0-15) as an 8-bit register: without
- * any REX, 4-7 are ah ch dh bh. */
-static u8 byte_reg(const struct dec *d, u8 r)
-{
-	if (!d->rex && r >= 4 && r < 8)
-		return (u8)(X86_AH + (r - 4));
-	return r;
-}
-
-/* set_reg - 'o' is register 'r' of 'size' bytes. */
+/* set_reg - 'o' is register 'r' (0-15) of 'size' bytes.  Without any
+ * REX, byte registers 4-7 are ah ch dh bh. */
 static void set_reg(const struct dec *d, struct x86_opnd *o, u8 r, u8 size)
 {
 	o->kind = X86_OREG;
 	o->size = size;
-	o->reg = size == 1 ? byte_reg(d, r) : r;
+	o->reg = r;
+	if (size == 1 && !d->rex && r >= 4 && r < 8)
+		o->reg = (u8)(X86_AH + (r - 4));
 }
 
 /* read_rm - the r/m operand of the ModRM byte into 'o' (size 'size'),
@@ -323,7 +304,7 @@ static int read_rm(struct dec *d, struct x86_opnd *o, u8 size, const char *name,
 		   int memonly, int regonly)
 {
 	u8 mod = d->modrm >> 6, rm = d->modrm & 7, sib = 0;
-	u64 disp = 0;
+	s64 disp = 0;
 
 	o->size = size;
 	if (mod == 3) {
@@ -358,14 +339,10 @@ static int read_rm(struct dec *d, struct x86_opnd *o, u8 size, const char *name,
 	} else {
 		o->mem.base = (u8)(rm | ((d->rex & 1) << 3));
 	}
-	if (mod == 1) {
-		if (fetch_le(d, 1, &disp))
+	if (mod == 1 || mod == 2) {	/* disp8 or disp32 */
+		if (fetch_sext(d, mod == 1 ? 1 : 4, &disp))
 			return PCCF_EDECODE;
-		o->mem.disp = (s32)sext(disp, 8);
-	} else if (mod == 2) {
-		if (fetch_le(d, 4, &disp))
-			return PCCF_EDECODE;
-		o->mem.disp = (s32)sext(disp, 32);
+		o->mem.disp = (s32)disp;
 	}
 	return 0;
 }
@@ -374,13 +351,10 @@ static int read_rm(struct dec *d, struct x86_opnd *o, u8 size, const char *name,
  * at 'size' bytes). */
 static int read_imm(struct dec *d, struct x86_opnd *o, u32 n, u8 size)
 {
-	u64 v;
-
-	if (fetch_le(d, n, &v))
+	if (fetch_sext(d, n, &o->imm))
 		return PCCF_EDECODE;
 	o->kind = X86_OIMM;
 	o->size = size;
-	o->imm = sext(v, 8 * n);
 	return 0;
 }
 
@@ -411,10 +385,9 @@ static int branch(struct dec *d, const struct x86_row *r, u32 n,
 		  const struct x86_relocs *rel, struct x86_insn *x)
 {
 	u32 at = d->pos;
-	u64 v;
-	s64 t;
+	s64 v, t;
 
-	if (fetch_le(d, n, &v))
+	if (fetch_sext(d, n, &v))
 		return PCCF_EDECODE;
 	if ((r->flags & XF_RELOC) && find_reloc(rel, at)) {
 		if (v != 0)
@@ -424,7 +397,7 @@ static int branch(struct dec *d, const struct x86_row *r, u32 n,
 		x->mnem = X86_RET;
 		return 0;
 	}
-	t = (s64)d->pos + sext(v, 8 * n);
+	t = (s64)d->pos + v;
 	if (t < 0 || t >= (s64)d->len)
 		return pccf_fail(d->e, PCCF_EDECODE,
 				 "offset %x: %s target %X is outside the code",
@@ -518,8 +491,7 @@ int x86_decode(const u8 *code, u32 len, u32 off, const struct x86_relocs *rel,
 	       struct x86_insn *out, struct pccf_err *e)
 {
 	struct dec d;
-	const struct x86_row *r;
-	int err;
+	const struct x86_row *r = 0;
 
 	pccf_memset(&d, 0, sizeof(d));
 	pccf_memset(out, 0, sizeof(*out));
@@ -529,17 +501,10 @@ int x86_decode(const u8 *code, u32 len, u32 off, const struct x86_relocs *rel,
 	d.pos = off;
 	d.e = e;
 	out->off = off;
-	if (off >= len)
-		return pccf_fail(e, PCCF_EDECODE,
-				 "instruction at offset %x runs past the end of the code", off);
-	if (read_prefixes(&d) || check_global_prefixes(&d) || read_opcode(&d))
-		return PCCF_EDECODE;
-	r = find_row(&d, &err);
-	if (err)
-		return err;
-	if (!r)
-		return reject_unlisted(&d);
-	if (check_row_prefixes(&d, r) || decode_row(&d, r, rel, out))
+	/* off >= len: the first fetch rejects it ("runs past the end") */
+	if (read_prefixes(&d) || check_global_prefixes(&d) || read_opcode(&d) ||
+	    find_row(&d, &r) || check_row_prefixes(&d, r) ||
+	    decode_row(&d, r, rel, out))
 		return PCCF_EDECODE;
 	out->len = (u8)(d.pos - off);
 	return 0;

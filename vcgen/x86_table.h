@@ -72,36 +72,34 @@ enum x86_oform {
 #define XF_RELOC 0x400u	/* E9: becomes RET when its rel32 is a reloc */
 #define XF_ANYREG 0x800u /* ModRM reg field is ignored (setcc) */
 
-/* Helpers that expand to several rows. */
+/*
+ * Helpers that expand to several rows.  X86_BV_ROWS is the pair most
+ * one-byte opcodes come in: bit 0 of the opcode clear selects the byte
+ * form (op), set the full-size form (op + 1, where 66 is allowed).
+ */
+#define X86_BV_ROWS(X, op, d, M, o0, o1)                               \
+	X(0, op, 1, d, M, XW_B, o0, o1, XO_NONE, 0)                    \
+	X(0, op + 1, 1, d, M, XW_V, o0, o1, XO_NONE, XF_66)
+
 #define X86_ALU_ROWS(X, base, M)                                       \
-	X(0, base + 0, 1, -1, M, XW_B, XO_E, XO_G, XO_NONE, 0)         \
-	X(0, base + 1, 1, -1, M, XW_V, XO_E, XO_G, XO_NONE, XF_66)     \
-	X(0, base + 2, 1, -1, M, XW_B, XO_G, XO_E, XO_NONE, 0)         \
-	X(0, base + 3, 1, -1, M, XW_V, XO_G, XO_E, XO_NONE, XF_66)     \
-	X(0, base + 4, 1, -1, M, XW_B, XO_A, XO_I, XO_NONE, 0)         \
-	X(0, base + 5, 1, -1, M, XW_V, XO_A, XO_I, XO_NONE, XF_66)
+	X86_BV_ROWS(X, base + 0, -1, M, XO_E, XO_G)                    \
+	X86_BV_ROWS(X, base + 2, -1, M, XO_G, XO_E)                    \
+	X86_BV_ROWS(X, base + 4, -1, M, XO_A, XO_I)
 
 #define X86_GRP1_ROWS(X, d, M)                                         \
-	X(0, 0x80, 1, d, M, XW_B, XO_E, XO_I, XO_NONE, 0)              \
-	X(0, 0x81, 1, d, M, XW_V, XO_E, XO_I, XO_NONE, XF_66)          \
+	X86_BV_ROWS(X, 0x80, d, M, XO_E, XO_I)                         \
 	X(0, 0x83, 1, d, M, XW_V, XO_E, XO_Ib, XO_NONE, XF_66)
 
 #define X86_SHIFT_ROWS(X, d, M)                                        \
-	X(0, 0xc0, 1, d, M, XW_B, XO_E, XO_Ic, XO_NONE, 0)             \
-	X(0, 0xc1, 1, d, M, XW_V, XO_E, XO_Ic, XO_NONE, XF_66)         \
-	X(0, 0xd0, 1, d, M, XW_B, XO_E, XO_ONE, XO_NONE, 0)            \
-	X(0, 0xd1, 1, d, M, XW_V, XO_E, XO_ONE, XO_NONE, XF_66)        \
-	X(0, 0xd2, 1, d, M, XW_B, XO_E, XO_CL, XO_NONE, 0)             \
-	X(0, 0xd3, 1, d, M, XW_V, XO_E, XO_CL, XO_NONE, XF_66)
+	X86_BV_ROWS(X, 0xc0, d, M, XO_E, XO_Ic)                        \
+	X86_BV_ROWS(X, 0xd0, d, M, XO_E, XO_ONE)                       \
+	X86_BV_ROWS(X, 0xd2, d, M, XO_E, XO_CL)
 
 #define X86_TABLE(X)                                                   \
 	/* data movement */                                            \
-	X(0, 0x88, 1, -1, MOV, XW_B, XO_E, XO_G, XO_NONE, 0)           \
-	X(0, 0x89, 1, -1, MOV, XW_V, XO_E, XO_G, XO_NONE, XF_66)       \
-	X(0, 0x8a, 1, -1, MOV, XW_B, XO_G, XO_E, XO_NONE, 0)           \
-	X(0, 0x8b, 1, -1, MOV, XW_V, XO_G, XO_E, XO_NONE, XF_66)       \
-	X(0, 0xc6, 1, 0, MOV, XW_B, XO_E, XO_I, XO_NONE, 0)            \
-	X(0, 0xc7, 1, 0, MOV, XW_V, XO_E, XO_I, XO_NONE, XF_66)        \
+	X86_BV_ROWS(X, 0x88, -1, MOV, XO_E, XO_G)                      \
+	X86_BV_ROWS(X, 0x8a, -1, MOV, XO_G, XO_E)                      \
+	X86_BV_ROWS(X, 0xc6, 0, MOV, XO_E, XO_I)                       \
 	X(0, 0xb0, 8, -1, MOV, XW_B, XO_Z, XO_I, XO_NONE, 0)           \
 	X(0, 0xb8, 8, -1, MOV, XW_V, XO_Z, XO_Iv, XO_NONE, XF_66)      \
 	X(1, 0xb6, 1, -1, MOVZX, XW_V, XO_G, XO_Eb, XO_NONE, XF_66)    \
@@ -133,24 +131,17 @@ enum x86_oform {
 	X86_GRP1_ROWS(X, 5, SUB)                                       \
 	X86_GRP1_ROWS(X, 6, XOR)                                       \
 	X86_GRP1_ROWS(X, 7, CMP)                                       \
-	X(0, 0x84, 1, -1, TEST, XW_B, XO_E, XO_G, XO_NONE, 0)          \
-	X(0, 0x85, 1, -1, TEST, XW_V, XO_E, XO_G, XO_NONE, XF_66)      \
-	X(0, 0xa8, 1, -1, TEST, XW_B, XO_A, XO_I, XO_NONE, 0)          \
-	X(0, 0xa9, 1, -1, TEST, XW_V, XO_A, XO_I, XO_NONE, XF_66)      \
-	X(0, 0xf6, 1, 0, TEST, XW_B, XO_E, XO_I, XO_NONE, 0)           \
-	X(0, 0xf7, 1, 0, TEST, XW_V, XO_E, XO_I, XO_NONE, XF_66)       \
-	X(0, 0xf6, 1, 2, NOT, XW_B, XO_E, XO_NONE, XO_NONE, 0)         \
-	X(0, 0xf7, 1, 2, NOT, XW_V, XO_E, XO_NONE, XO_NONE, XF_66)     \
-	X(0, 0xf6, 1, 3, NEG, XW_B, XO_E, XO_NONE, XO_NONE, 0)         \
-	X(0, 0xf7, 1, 3, NEG, XW_V, XO_E, XO_NONE, XO_NONE, XF_66)     \
+	X86_BV_ROWS(X, 0x84, -1, TEST, XO_E, XO_G)                     \
+	X86_BV_ROWS(X, 0xa8, -1, TEST, XO_A, XO_I)                     \
+	X86_BV_ROWS(X, 0xf6, 0, TEST, XO_E, XO_I)                      \
+	X86_BV_ROWS(X, 0xf6, 2, NOT, XO_E, XO_NONE)                    \
+	X86_BV_ROWS(X, 0xf6, 3, NEG, XO_E, XO_NONE)                    \
 	X(0, 0xf7, 1, 6, DIV, XW_V, XO_E, XO_NONE, XO_NONE, XF_66)     \
 	X(1, 0xaf, 1, -1, IMUL, XW_V, XO_G, XO_E, XO_NONE, XF_66)      \
 	X(0, 0x69, 1, -1, IMUL, XW_V, XO_G, XO_E, XO_I, XF_66)         \
 	X(0, 0x6b, 1, -1, IMUL, XW_V, XO_G, XO_E, XO_Ib, XF_66)        \
-	X(0, 0xfe, 1, 0, INC, XW_B, XO_E, XO_NONE, XO_NONE, 0)         \
-	X(0, 0xfe, 1, 1, DEC, XW_B, XO_E, XO_NONE, XO_NONE, 0)         \
-	X(0, 0xff, 1, 0, INC, XW_V, XO_E, XO_NONE, XO_NONE, XF_66)     \
-	X(0, 0xff, 1, 1, DEC, XW_V, XO_E, XO_NONE, XO_NONE, XF_66)     \
+	X86_BV_ROWS(X, 0xfe, 0, INC, XO_E, XO_NONE)                    \
+	X86_BV_ROWS(X, 0xfe, 1, DEC, XO_E, XO_NONE)                    \
 	X86_SHIFT_ROWS(X, 0, ROL)                                      \
 	X86_SHIFT_ROWS(X, 1, ROR)                                      \
 	X86_SHIFT_ROWS(X, 4, SHL)                                      \
@@ -168,7 +159,8 @@ enum x86_oform {
 
 /*
  * Named rejections: R(map, op, n, digit, name).  Looked up only after
- * X86_TABLE found no row, to word the message.
+ * X86_TABLE found no row, to word the message, so an entry for an opcode
+ * (and /digit) that has a row is never used; the first match counts.
  */
 #define X86_REJECTS(R)                                                 \
 	R(0, 0x50, 8, -1, "push")                                      \
@@ -214,25 +206,17 @@ enum x86_oform {
 	R(0, 0xf8, 6, -1, "flag instruction (clc/stc/cli/sti/cld/std)") \
 	R(0, 0x9e, 2, -1, "sahf/lahf")                                 \
 	R(0, 0xd7, 1, -1, "xlat")                                      \
-	R(0, 0xf6, 1, 1, "test alias")                                 \
-	R(0, 0xf7, 1, 1, "test alias")                                 \
-	R(0, 0xf6, 1, 4, "mul")                                        \
-	R(0, 0xf7, 1, 4, "mul")                                        \
-	R(0, 0xf6, 1, 5, "one-operand imul")                           \
-	R(0, 0xf7, 1, 5, "one-operand imul")                           \
+	R(0, 0xf6, 2, 1, "test alias")                                 \
+	R(0, 0xf6, 2, 4, "mul")                                        \
+	R(0, 0xf6, 2, 5, "one-operand imul")                           \
 	R(0, 0xf6, 1, 6, "8-bit div")                                  \
-	R(0, 0xf6, 1, 7, "idiv")                                       \
-	R(0, 0xf7, 1, 7, "idiv")                                       \
-	R(0, 0xc0, 1, 2, "rcl")                                        \
-	R(0, 0xc1, 1, 2, "rcl")                                        \
+	R(0, 0xf6, 2, 7, "idiv")                                       \
+	R(0, 0xc0, 2, 2, "rcl")                                        \
 	R(0, 0xd0, 4, 2, "rcl")                                        \
-	R(0, 0xc0, 1, 3, "rcr")                                        \
-	R(0, 0xc1, 1, 3, "rcr")                                        \
+	R(0, 0xc0, 2, 3, "rcr")                                        \
 	R(0, 0xd0, 4, 3, "rcr")                                        \
-	R(0, 0xc0, 1, 6, "shift /6 (undocumented alias of shl)")       \
-	R(0, 0xc1, 1, 6, "shift /6 (undocumented alias of shl)")       \
+	R(0, 0xc0, 2, 6, "shift /6 (undocumented alias of shl)")       \
 	R(0, 0xd0, 4, 6, "shift /6 (undocumented alias of shl)")       \
-	R(0, 0x63, 1, -1, "movsxd without REX.W")                      \
 	R(1, 0x05, 1, -1, "syscall")                                   \
 	R(1, 0x07, 1, -1, "sysret")                                    \
 	R(1, 0x34, 2, -1, "sysenter/sysexit")                          \
@@ -262,7 +246,6 @@ enum x86_oform {
 	R(1, 0x0d, 1, -1, "prefetch")                                  \
 	R(1, 0x18, 1, -1, "prefetch hint")                             \
 	R(1, 0xae, 1, -1, "fence or state save")                       \
-	R(1, 0x1e, 1, -1, "hint nop other than endbr64")               \
 	R(1, 0x1f, 1, -1, "hint nop (0f 1f other than /0)")            \
 	R(1, 0x19, 5, -1, "hint nop")                                  \
 	R(1, 0x10, 8, -1, "SSE (vector)")                              \
@@ -271,8 +254,7 @@ enum x86_oform {
 	R(1, 0x3a, 1, -1, "three-byte opcode map 0f 3a (vector)")      \
 	R(1, 0x50, 48, -1, "SSE/MMX (vector)")                         \
 	R(1, 0xc2, 5, -1, "SSE (vector)")                              \
-	R(1, 0xd0, 47, -1, "SSE/MMX (vector)")                         \
-	R(1, 0x77, 1, -1, "emms")
+	R(1, 0xd0, 47, -1, "SSE/MMX (vector)")
 
 /* A row as the interpreter sees it. */
 struct x86_row {
