@@ -133,23 +133,6 @@ static int visit(struct gen *g, u32 off, u32 *wl, u32 *nwl)
 	return 0;
 }
 
-/* edges - successor node ids and predecessor counts. */
-static void edges(struct gen *g)
-{
-	u32 i, j;
-
-	for (i = 0; i < g->n; i++) {
-		struct node *v = &g->nd[i];
-
-		if (v->in.mnem == X86_JMP || v->in.mnem == X86_JCC)
-			v->succ[v->nsucc++] = g->nid[v->in.target];
-		if (falls(&v->in))
-			v->succ[v->nsucc++] = g->nid[v->in.off + v->in.len];
-		for (j = 0; j < v->nsucc; j++)
-			g->nd[v->succ[j]].npred++;
-	}
-}
-
 /*
  * relocs_used - every relocation must be the rel32 of a reachable
  * return: the installer writes those 4 bytes, so a relocation anywhere
@@ -176,12 +159,12 @@ bad:
 			 g->rel->off[i]);
 }
 
-/* discover - decode every instruction reachable from offset 0 and link
- * them. */
+/* discover - decode every instruction reachable from offset 0, then link
+ * them: successor node ids and predecessor counts. */
 static int discover(struct gen *g)
 {
 	u32 *wl = alloc(g, 2 * (size_t)g->max + 2, sizeof(u32));
-	u32 nwl = 0;
+	u32 nwl = 0, i, j;
 	int rc;
 
 	if (!wl)
@@ -190,7 +173,16 @@ static int discover(struct gen *g)
 	while (nwl > 0)
 		if ((rc = visit(g, wl[--nwl], wl, &nwl)))
 			return rc;
-	edges(g);
+	for (i = 0; i < g->n; i++) {
+		struct node *v = &g->nd[i];
+
+		if (v->in.mnem == X86_JMP || v->in.mnem == X86_JCC)
+			v->succ[v->nsucc++] = g->nid[v->in.target];
+		if (falls(&v->in))
+			v->succ[v->nsucc++] = g->nid[v->in.off + v->in.len];
+		for (j = 0; j < v->nsucc; j++)
+			g->nd[v->succ[j]].npred++;
+	}
 	return relocs_used(g);
 }
 
