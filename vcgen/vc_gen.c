@@ -331,13 +331,13 @@ static int forward(struct gen *g)
 	g->in = alloc(g, g->n, sizeof(struct vc_state));
 	if (!g->in)
 		return nomem(g);
+	/* Node 0 is the entry (decoded first); it has no predecessors, since
+	 * an edge into it would have closed a cycle, so this is its state. */
+	vc_init_state(g->tab, &g->in[0]);
 	for (i = 0; i < g->n; i++) {
 		struct node *nd = &g->nd[g->order[i]];
 
-		if (nd->npred == 0)
-			vc_init_state(g->tab, &s);
-		else
-			s = g->in[g->order[i]];
+		s = g->in[g->order[i]];
 		if ((rc = built(g, t, nd->in.off)))	/* full after merge? */
 			return rc;
 		nd->obl = t;
@@ -448,7 +448,7 @@ int vc_gen(const u8 *code, u32 len, const struct x86_relocs *rel,
 		return nomem(&g);
 	if ((rc = discover(&g)) || (rc = toposort(&g)) ||
 	    (rc = annotate(&g, an, nan)) || (rc = forward(&g)) ||
-	    (rc = backward(&g)) || (rc = assemble(&g, vc)))
+	    (rc = backward(&g)))
 		return rc;
-	return 0;
+	return assemble(&g, vc);
 }
