@@ -80,6 +80,7 @@ int host_install(const struct obj *o, const struct x86_relocs *rel,
 	size_t len;
 	u8 *map;
 	u32 i;
+	int rc = 0;
 
 	pccf_memset(hf, 0, sizeof(*hf));
 	if (o->ncode == 0 || o->ncode >= 0x7fffffffu)
@@ -91,15 +92,13 @@ int host_install(const struct obj *o, const struct x86_relocs *rel,
 		return pccf_fail(e, PCCF_ELIMIT, "cannot map %U bytes for the code",
 				 (u64)len);
 	pccf_memcpy(map, o->code, o->ncode);
-	for (i = 0; rel && i < rel->n; i++) {
-		if (patch_reloc(map, o->ncode, rel->off[i], e)) {
-			munmap(map, len);
-			return e ? e->code : PCCF_EOBJ;
-		}
-	}
-	if (mprotect(map, len, PROT_READ | PROT_EXEC)) {
+	for (i = 0; rel && i < rel->n && !rc; i++)
+		rc = patch_reloc(map, o->ncode, rel->off[i], e);
+	if (!rc && mprotect(map, len, PROT_READ | PROT_EXEC))
+		rc = pccf_fail(e, PCCF_ELIMIT, "cannot make the code executable");
+	if (rc) {
 		munmap(map, len);
-		return pccf_fail(e, PCCF_ELIMIT, "cannot make the code executable");
+		return rc;
 	}
 	hf->map = map;
 	hf->maplen = len;

@@ -6,8 +6,9 @@
  * annotations and proof.  It judges no section's contents except the
  * relocation table, whose entries it checks for kind, order and range;
  * the decoder, the VC generator and the checker judge the rest.  Every
- * length is untrusted: each comparison subtracts from what is known to
- * be present, so none can wrap.  Trusted.
+ * length is untrusted: each comparison either subtracts from what is
+ * known to be present or sums 32-bit numbers in 64 bits, so none can
+ * wrap.  Trusted.
  */
 #include "pccf/compat.h"
 #include "obj.h"
@@ -51,10 +52,17 @@ static int check_header(const u8 *b, u32 len, struct pccf_err *e)
 	return 0;
 }
 
-/* check_sizes - each section length of 'o' against 'lim'; shape of R. */
-static int check_sizes(const struct obj *o, u32 nrelb,
+/*
+ * check_sizes - each section length of 'o' against 'lim', the shape of R
+ * ('nrelb' bytes), then the object's 'len' bytes hold exactly the header
+ * and the four sections.  The total is exact: five 32-bit numbers sum
+ * below 2^35, so the 64-bit sum cannot wrap.
+ */
+static int check_sizes(const struct obj *o, u32 nrelb, u32 len,
 		       const struct obj_limits *lim, struct pccf_err *e)
 {
+	u64 total = (u64)OBJ_HDR + o->ncode + nrelb + o->nannot + o->nproof;
+
 	if (o->ncode == 0)
 		return pccf_fail(e, PCCF_EOBJ, "code section is empty");
 	if (o->ncode > lim->max_code)
@@ -82,36 +90,12 @@ static int check_sizes(const struct obj *o, u32 nrelb,
 			e, PCCF_ELIMIT,
 			"proof section of %u bytes exceeds the limit of %u",
 			o->nproof, lim->max_proof);
+	if (total != len)
+		return pccf_fail(
+			e, PCCF_EOBJ,
+			"object length %u does not match header total %U", len,
+			total);
 	return 0;
-}
-
-/*
- * check_total - the object's 'len' bytes hold exactly the header and the
- * four sections: subtract each length from what remains, never add.
- */
-static int check_total(const struct obj *o, u32 nrelb, u32 len,
-		       struct pccf_err *e)
-{
-	u32 left = len - OBJ_HDR; /* len >= OBJ_HDR already */
-	/* Only for the message: five 32-bit numbers sum below 2^35. */
-	u64 total = (u64)OBJ_HDR + o->ncode + nrelb + o->nannot + o->nproof;
-
-	if (o->ncode > left)
-		goto bad;
-	left -= o->ncode;
-	if (nrelb > left)
-		goto bad;
-	left -= nrelb;
-	if (o->nannot > left)
-		goto bad;
-	left -= o->nannot;
-	if (o->nproof != left)
-		goto bad;
-	return 0;
-bad:
-	return pccf_fail(e, PCCF_EOBJ,
-			 "object length %u does not match header total %U", len,
-			 total);
 }
 
 /*
@@ -168,20 +152,16 @@ int obj_parse(const u8 *buf, u32 len, const struct obj_limits *lim,
 	nrelb = pccf_le32(buf + H_RELOC);
 	o->nannot = pccf_le32(buf + H_ANNOT);
 	o->nproof = pccf_le32(buf + H_PROOF);
-	rc = check_sizes(o, nrelb, lim, e);
-	if (!rc)
-		rc = check_total(o, nrelb, len, e);
-	if (rc) {
-		pccf_memset(o, 0, sizeof(*o));
-		return rc;
+	rc = check_sizes(o, nrelb, len, lim, e);
+	if (!rc) {
+		/* All four sections lie inside 'buf': the sums below are < len. */
+		o->code = buf + OBJ_HDR;
+		o->reloc = o->code + o->ncode;
+		o->nreloc = nrelb / RELOC_BYTES;
+		o->annot = o->reloc + nrelb;
+		o->proof = o->annot + o->nannot;
+		rc = check_relocs(o, OBJ_HDR + o->ncode, e);
 	}
-	/* All four sections lie inside 'buf' now; the sums below are < len. */
-	o->code = buf + OBJ_HDR;
-	o->reloc = o->code + o->ncode;
-	o->nreloc = nrelb / RELOC_BYTES;
-	o->annot = o->reloc + nrelb;
-	o->proof = o->annot + o->nannot;
-	rc = check_relocs(o, OBJ_HDR + o->ncode, e);
 	if (rc)
 		pccf_memset(o, 0, sizeof(*o));
 	return rc;
