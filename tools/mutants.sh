@@ -125,7 +125,7 @@ bits-add~checker/lf_term.c~case LF_ADD: return min8(64, max8(ba, bb) + 1);~case 
 var-bits~checker/lf_term.c~return k > 3 || b == fixed_bits[k];~return k > 3 || b >= fixed_bits[k];
 and-mask~checker/lf_term.c~if (cb && (y | lf_bitmax(tab, a)) == y)~if (cb && (y & lf_bitmax(tab, a)) == y)
 ult-zero~checker/lf_term.c~if (kind == LF_ULT && lf_isconst(tab, b, &y) && y == 0)~if (kind == LF_ULT && lf_isconst(tab, a, &y) && y == 0)
-obj-total~kernel/obj.c~if (o->nproof != left)~if (o->nproof > left)
+obj-total~kernel/obj.c~if (total != len)~if (total > len)
 obj-reloc~kernel/obj.c~off > o->ncode - 4)~off > o->ncode)
 annot-index~kernel/verify.c~t == 0 || t > nt ||~t == 0 || t > nt + 1 ||
 no-check~kernel/verify.c~return lf_check(out->obj.proof~return 0 * lf_check(out->obj.proof
