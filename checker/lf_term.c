@@ -124,12 +124,11 @@ static u8 bits_of(const struct lf_tab *tab, u8 kind, lf_ref a, lf_ref b, u64 k)
 	bb = tab->t[b].bits;
 	switch (kind) {
 	case LF_CONST: return bitlen(k);
-	case LF_LD: return (u8)(8 * k);
+	case LF_LD: case LF_BSWAP: return (u8)(8 * k);	/* k bytes */
 	case LF_ADD: return min8(64, max8(ba, bb) + 1);
 	case LF_MUL: return min8(64, ba + bb);
 	case LF_UDIV: return ba;
-	case LF_UREM: return min8(ba, bb);
-	case LF_AND: return min8(ba, bb);
+	case LF_UREM: case LF_AND: return min8(ba, bb);
 	case LF_OR: case LF_XOR: return max8(ba, bb);
 	case LF_SHL:
 		if (lf_isconst(tab, b, &c))
@@ -139,7 +138,6 @@ static u8 bits_of(const struct lf_tab *tab, u8 kind, lf_ref a, lf_ref b, u64 k)
 		if (lf_isconst(tab, b, &c))
 			return (c & 63) >= ba ? 0 : (u8)(ba - (c & 63));
 		return ba;
-	case LF_BSWAP: return (u8)(8 * k);
 	case LF_ROL: case LF_ROR: return (u8)k;
 	case LF_BOOL: return 1;
 	}
