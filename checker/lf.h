@@ -73,7 +73,6 @@ struct lf_term {
 	u8 kind;		/* enum lf_kind */
 	u8 bits;		/* value < 2^bits (words only; 0..64) */
 	u8 taint;		/* LF_T_* */
-	u8 pad;
 	lf_ref a, b;
 	u64 k;
 };
@@ -83,7 +82,6 @@ struct lf_tab {
 	u32 n, cap;
 	u32 *hash;		/* open addressing, hcap a power of two */
 	u32 hcap;
-	u32 var_bits[4];	/* unused; fixed-variable bounds are in lf_term.c */
 	int full;		/* sticky: the table's cap was hit */
 };
 

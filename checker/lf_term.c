@@ -89,35 +89,6 @@ static u8 bitlen(u64 k)
 	return n;
 }
 
-/* intern - the unique ref of (kind, a, b, k), creating it if new. */
-static lf_ref intern(struct lf_tab *tab, u8 kind, lf_ref a, lf_ref b, u64 k,
-		     u8 bits, u8 taint)
-{
-	u32 m = tab->hcap - 1, i = mix(kind, a, b, k) & m;
-	struct lf_term *t;
-
-	if (tab->full)
-		return 0;
-	for (; tab->hash[i]; i = (i + 1) & m) {
-		t = &tab->t[tab->hash[i]];
-		if (t->kind == kind && t->a == a && t->b == b && t->k == k)
-			return tab->hash[i];
-	}
-	if (tab->n > tab->cap) {
-		tab->full = 1;
-		return 0;
-	}
-	t = &tab->t[tab->n];
-	t->kind = kind;
-	t->bits = kind == LF_CONST ? bitlen(k) : bits;	/* however made */
-	t->taint = taint;
-	t->a = a;
-	t->b = b;
-	t->k = k;
-	tab->hash[i] = tab->n;
-	return tab->n++;
-}
-
 int lf_isconst(const struct lf_tab *tab, lf_ref r, u64 *k)
 {
 	if (tab->t[r].kind != LF_CONST)
@@ -135,6 +106,83 @@ u64 lf_bitmax(const struct lf_tab *tab, lf_ref r)
 
 static u8 min8(u8 x, u8 y) { return x < y ? x : y; }
 static u8 max8(u8 x, u8 y) { return x > y ? x : y; }
+
+/*
+ * bits_of - the structural bound of the new term (kind a b k): 0 for a
+ * proposition, for a word as coq/Sem.v's 'bits'.
+ */
+static u8 bits_of(const struct lf_tab *tab, u8 kind, lf_ref a, lf_ref b, u64 k)
+{
+	u8 ba, bb;
+	u64 c;
+
+	if (lf_kind_isprop[kind])
+		return 0;
+	if (kind == LF_VAR)
+		return (u8)b;	/* a VAR's b is its bound, not a term */
+	ba = tab->t[a].bits;
+	bb = tab->t[b].bits;
+	switch (kind) {
+	case LF_CONST: return bitlen(k);
+	case LF_LD: case LF_BSWAP: return (u8)(8 * k);	/* k bytes */
+	case LF_ADD: return min8(64, max8(ba, bb) + 1);
+	case LF_MUL: return min8(64, ba + bb);
+	case LF_UDIV: return ba;
+	case LF_UREM: case LF_AND: return min8(ba, bb);
+	case LF_OR: case LF_XOR: return max8(ba, bb);
+	case LF_SHL:
+		if (lf_isconst(tab, b, &c))
+			return (u8)(ba + (c & 63) > 64 ? 64 : ba + (c & 63));
+		return 64;
+	case LF_SHR:
+		if (lf_isconst(tab, b, &c))
+			return (c & 63) >= ba ? 0 : (u8)(ba - (c & 63));
+		return ba;
+	case LF_ROL: case LF_ROR: return (u8)k;
+	case LF_BOOL: return 1;
+	}
+	return 64;		/* SUB NEG NOT SAR SEXT */
+}
+
+/* taint_of - the taint of the new term (kind a b k); a load cuts it. */
+static u8 taint_of(const struct lf_tab *tab, u8 kind, lf_ref a, lf_ref b, u64 k)
+{
+	if (kind == LF_VAR)
+		return k == LF_V_PKT ? LF_T_PKT : k == LF_V_MEM ? LF_T_MEM : 0;
+	return kind == LF_LD ? 0 : tab->t[a].taint | tab->t[b].taint;
+}
+
+/*
+ * intern - the unique ref of (kind, a, b, k), creating it if new.  A new
+ * term's bound and taint are functions of (kind, a, b, k), computed here
+ * once, so every term gets them the same way however it was built.
+ */
+static lf_ref intern(struct lf_tab *tab, u8 kind, lf_ref a, lf_ref b, u64 k)
+{
+	u32 m = tab->hcap - 1, i = mix(kind, a, b, k) & m;
+	struct lf_term *t;
+
+	if (tab->full)
+		return 0;
+	for (; tab->hash[i]; i = (i + 1) & m) {
+		t = &tab->t[tab->hash[i]];
+		if (t->kind == kind && t->a == a && t->b == b && t->k == k)
+			return tab->hash[i];
+	}
+	if (tab->n > tab->cap) {
+		tab->full = 1;
+		return 0;
+	}
+	t = &tab->t[tab->n];
+	t->kind = kind;
+	t->bits = bits_of(tab, kind, a, b, k);
+	t->taint = taint_of(tab, kind, a, b, k);
+	t->a = a;
+	t->b = b;
+	t->k = k;
+	tab->hash[i] = tab->n;
+	return tab->n++;
+}
 
 static u64 sext(u64 x, u64 s)
 {
@@ -204,35 +252,6 @@ static int cmp(u8 kind, u64 x, u64 y)
 	return 0;
 }
 
-/* bits_of - the structural bound of word op 'kind' on its operands. */
-static u8 bits_of(const struct lf_tab *tab, u8 kind, lf_ref a, lf_ref b, u64 k)
-{
-	u8 ba = tab->t[a].bits, bb = tab->t[b].bits;
-	u64 c;
-
-	switch (kind) {
-	case LF_LD: return (u8)(8 * k);
-	case LF_ADD: return min8(64, max8(ba, bb) + 1);
-	case LF_MUL: return min8(64, ba + bb);
-	case LF_UDIV: return ba;
-	case LF_UREM: return min8(ba, bb);
-	case LF_AND: return min8(ba, bb);
-	case LF_OR: case LF_XOR: return max8(ba, bb);
-	case LF_SHL:
-		if (lf_isconst(tab, b, &c))
-			return (u8)(ba + (c & 63) > 64 ? 64 : ba + (c & 63));
-		return 64;
-	case LF_SHR:
-		if (lf_isconst(tab, b, &c))
-			return (c & 63) >= ba ? 0 : (u8)(ba - (c & 63));
-		return ba;
-	case LF_BSWAP: return (u8)(8 * k);
-	case LF_ROL: case LF_ROR: return (u8)k;
-	case LF_BOOL: return 1;
-	}
-	return 64;		/* SUB NEG NOT SAR SEXT */
-}
-
 /* wellformed - operands exist, have the right sort, and 'k' is in range. */
 static int wellformed(const struct lf_tab *tab, u8 kind, lf_ref a, lf_ref b,
 		      u64 k)
@@ -271,8 +290,11 @@ static int wellformed(const struct lf_tab *tab, u8 kind, lf_ref a, lf_ref b,
 static lf_ref mk(struct lf_tab *tab, u8 kind, lf_ref a, lf_ref b, u64 k,
 		 int depth);
 
-static lf_ref tru(struct lf_tab *tab) { return intern(tab, LF_TRUE, 0, 0, 0, 0, 0); }
-static lf_ref fls(struct lf_tab *tab) { return intern(tab, LF_FALSE, 0, 0, 0, 0, 0); }
+/* truth - the proposition TRUE when 'v' is nonzero, else FALSE. */
+static lf_ref truth(struct lf_tab *tab, int v)
+{
+	return intern(tab, v ? LF_TRUE : LF_FALSE, 0, 0, 0);
+}
 
 /* cancel - r subtracted from a left ADD spine holding r, or 0. */
 static lf_ref cancel(struct lf_tab *tab, lf_ref a, lf_ref r, int depth)
@@ -287,7 +309,7 @@ static lf_ref cancel(struct lf_tab *tab, lf_ref a, lf_ref r, int depth)
 		a = tab->t[a].a;
 	}
 	if (n == 0)
-		return intern(tab, LF_CONST, 0, 0, 0, 0, 0);
+		return intern(tab, LF_CONST, 0, 0, 0);
 	acc = q[--n];
 	while (n > 0 && acc)
 		acc = mk(tab, LF_ADD, acc, q[--n], 0, depth + 1);
@@ -305,7 +327,7 @@ static lf_ref rewrite_word(struct lf_tab *tab, u8 kind, lf_ref a, lf_ref b,
 
 	if (ca && (lf_kind_arity[kind] == 1 || cb) && kind != LF_LD)
 		return intern(tab, LF_CONST, 0, 0,
-			      fold(kind, x, cb ? y : 0, k), 0, 0);
+			      fold(kind, x, cb ? y : 0, k));
 	switch (kind) {
 	case LF_ADD:
 		if (cb && y == 0)
@@ -313,7 +335,7 @@ static lf_ref rewrite_word(struct lf_tab *tab, u8 kind, lf_ref a, lf_ref b,
 		if (cb && ta->kind == LF_ADD &&
 		    lf_isconst(tab, ta->b, &x))
 			return mk(tab, LF_ADD, ta->a,
-				  intern(tab, LF_CONST, 0, 0, x + y, 0, 0), 0,
+				  intern(tab, LF_CONST, 0, 0, x + y), 0,
 				  depth + 1);
 		if (!cb && ta->kind == LF_ADD && lf_isconst(tab, ta->b, &x) &&
 		    (t = mk(tab, LF_ADD, ta->a, b, 0, depth + 1)))
@@ -321,10 +343,10 @@ static lf_ref rewrite_word(struct lf_tab *tab, u8 kind, lf_ref a, lf_ref b,
 		break;
 	case LF_SUB:
 		if (a == b)
-			return intern(tab, LF_CONST, 0, 0, 0, 0, 0);
+			return intern(tab, LF_CONST, 0, 0, 0);
 		if (cb)
 			return mk(tab, LF_ADD, a,
-				  intern(tab, LF_CONST, 0, 0, 0 - y, 0, 0), 0,
+				  intern(tab, LF_CONST, 0, 0, 0 - y), 0,
 				  depth + 1);
 		if (ta->kind == LF_ADD && lf_isconst(tab, ta->b, &x) &&
 		    (t = mk(tab, LF_SUB, ta->a, b, 0, depth + 1)))
@@ -343,7 +365,7 @@ static lf_ref rewrite_word(struct lf_tab *tab, u8 kind, lf_ref a, lf_ref b,
 			return a;
 		if (cb && ta->kind == LF_AND && lf_isconst(tab, ta->b, &x))
 			return mk(tab, LF_AND, ta->a,
-				  intern(tab, LF_CONST, 0, 0, x & y, 0, 0), 0,
+				  intern(tab, LF_CONST, 0, 0, x & y), 0,
 				  depth + 1);
 		break;
 	case LF_OR: case LF_XOR:
@@ -351,7 +373,7 @@ static lf_ref rewrite_word(struct lf_tab *tab, u8 kind, lf_ref a, lf_ref b,
 			return a;
 		if (a == b)
 			return kind == LF_OR ? a :
-			       intern(tab, LF_CONST, 0, 0, 0, 0, 0);
+			       intern(tab, LF_CONST, 0, 0, 0);
 		break;
 	case LF_SHL: case LF_SHR: case LF_SAR:
 		if (cb && (y & 63) == 0)
@@ -363,8 +385,7 @@ static lf_ref rewrite_word(struct lf_tab *tab, u8 kind, lf_ref a, lf_ref b,
 		break;
 	case LF_BOOL:
 		if (ta->kind == LF_TRUE || ta->kind == LF_FALSE)
-			return intern(tab, LF_CONST, 0, 0, ta->kind == LF_TRUE,
-				      0, 0);
+			return intern(tab, LF_CONST, 0, 0, ta->kind == LF_TRUE);
 		break;
 	}
 	return 0;
@@ -387,23 +408,22 @@ static lf_ref rewrite_prop(struct lf_tab *tab, u8 kind, lf_ref a, lf_ref b)
 		break;
 	case LF_IMP:
 		if (ka == LF_TRUE) return b;
-		if (ka == LF_FALSE || kb == LF_TRUE) return tru(tab);
+		if (ka == LF_FALSE || kb == LF_TRUE) return truth(tab, 1);
 		break;
 	case LF_PNOT:
-		if (ka == LF_TRUE) return fls(tab);
-		if (ka == LF_FALSE) return tru(tab);
+		if (ka == LF_TRUE || ka == LF_FALSE)
+			return truth(tab, ka == LF_FALSE);
 		if (ka == LF_PNOT) return tab->t[a].a;
 		break;
 	case LF_EQ: case LF_ULT: case LF_ULE: case LF_SLT: case LF_SLE:
 		if (lf_isconst(tab, a, &x) && lf_isconst(tab, b, &y))
-			return cmp(kind, x, y) ? tru(tab) : fls(tab);
+			return truth(tab, cmp(kind, x, y));
 		if (a == b)
-			return kind == LF_ULT || kind == LF_SLT ? fls(tab) :
-			       tru(tab);
+			return truth(tab, kind != LF_ULT && kind != LF_SLT);
 		if (kind == LF_ULE && lf_isconst(tab, a, &x) && x == 0)
-			return tru(tab);
+			return truth(tab, 1);
 		if (kind == LF_ULT && lf_isconst(tab, b, &y) && y == 0)
-			return fls(tab);
+			return truth(tab, 0);
 		break;
 	}
 	return 0;
@@ -423,10 +443,9 @@ static lf_ref mk(struct lf_tab *tab, u8 kind, lf_ref a, lf_ref b, u64 k,
 
 	if (tab->full || !wellformed(tab, kind, a, b, k))
 		return 0;
+	/* a VAR's b is its bound, not a term: no rewrite may read t[b] */
 	if (kind == LF_VAR)
-		return intern(tab, kind, 0, b, k, (u8)b,
-			      k == LF_V_PKT ? LF_T_PKT :
-			      k == LF_V_MEM ? LF_T_MEM : 0);
+		return intern(tab, kind, 0, b, k);
 	if (commutes(kind) &&
 	    ((lf_isconst(tab, a, &c) && !lf_isconst(tab, b, &c)) ||
 	     (kind == LF_ADD && tab->t[b].taint && !tab->t[a].taint))) {
@@ -440,12 +459,7 @@ static lf_ref mk(struct lf_tab *tab, u8 kind, lf_ref a, lf_ref b, u64 k,
 		if (r || tab->full)
 			return r;
 	}
-	if (lf_kind_isprop[kind])
-		return intern(tab, kind, a, b, k, 0,
-			      (u8)(tab->t[a].taint | tab->t[b].taint));
-	return intern(tab, kind, a, b, k, kind == LF_CONST ? bitlen(k) :
-		      bits_of(tab, kind, a, b, k),
-		      kind == LF_LD ? 0 : (u8)(tab->t[a].taint | tab->t[b].taint));
+	return intern(tab, kind, a, b, k);
 }
 
 lf_ref lf_mk(struct lf_tab *tab, u8 kind, lf_ref a, lf_ref b, u64 k)
