@@ -1665,6 +1665,22 @@ static int rg_compare(struct ctx *c, struct rgregs *s, const struct ins *q)
 	return op == BPF_JEQ ? X86_CC_E : op == BPF_JGT ? X86_CC_A : X86_CC_AE;
 }
 
+/* rg_bitop - and/or/xor A (in s->areg, left in network order by its
+ * load), k: emitted with k byte-swapped to match; 0, or -1 with nothing
+ * emitted when k cannot be swapped (rg_swapk). */
+static int rg_bitop(struct ctx *c, struct rgregs *s, uint16_t op, uint32_t k)
+{
+	int ok;
+
+	k = rg_swapk(s, op, k, &ok);
+	if (!ok)
+		return -1;
+	emit_alu32_ri(c->code, (enum emit_alu)(op == BPF_AND ? EMIT_AND :
+		      op == BPF_OR ? EMIT_OR : EMIT_XOR),
+		      s->areg, k);	/* and/or/xor A, swapped k */
+	return 0;
+}
+
 /* rg_gate - before the must-pass load 'i': test reach, reach; jz ret0.
  * A packet whose path misses the load returns 0 anyway, and for it the
  * load's own check (a data-dependent branch) is never run. */
@@ -1682,7 +1698,7 @@ static int rg_group_op(struct ctx *c, const struct region *g,
 		       struct rgregs *s, uint32_t p)
 {
 	const struct ins *q = &c->p[g->node[p]];
-	int sz = (int)ldsize(q->code), e = g->same[p], ok, r;
+	int sz = (int)ldsize(q->code), e = g->same[p], r;
 
 	if (s->gskip) {		/* an op of a reused group: done already */
 		s->gskip--;
@@ -1690,10 +1706,8 @@ static int rg_group_op(struct ctx *c, const struct region *g,
 	}
 	if (s->galu) {		/* an op of a kept group: on its register */
 		s->galu--;
-		/* and/or/xor reg, k (byte-swapped as the load left it) */
-		emit_alu32_ri(c->code, (enum emit_alu)(BPF_OP(q->code) == BPF_AND
-			? EMIT_AND : BPF_OP(q->code) == BPF_OR ? EMIT_OR : EMIT_XOR),
-			s->areg, rg_swapk(s, BPF_OP(q->code), q->k, &ok));
+		/* swappable: rg_group checked every op's constant */
+		rg_bitop(c, s, BPF_OP(q->code), q->k);
 		return 1;
 	}
 	if (e >= 0 && s->greg[e] >= 0) {	/* the value is in greg[e] */
@@ -1723,8 +1737,7 @@ static void rg_op(struct ctx *c, const struct region *g, struct rgregs *s,
 	uint32_t i = g->node[p];
 	const struct ins *q = &c->p[i];
 	uint16_t op = BPF_OP(q->code);
-	int sz = (int)ldsize(q->code), ok, memop = g->memop[p];
-	uint32_t k;
+	int sz = (int)ldsize(q->code), memop = g->memop[p];
 
 	if (g->cse && rg_group_op(c, g, s, p))
 		return;
@@ -1736,16 +1749,9 @@ static void rg_op(struct ctx *c, const struct region *g, struct rgregs *s,
 	case BPF_LD | BPF_W | BPF_ABS:
 	case BPF_LD | BPF_H | BPF_ABS:
 	case BPF_LD | BPF_B | BPF_ABS:
-		if (g->far[p]) {
+		if (g->far[p]) {	/* exact: the load is must-pass */
 			rg_gate(c, i);
-			if (req(q) > c->known) {
-				/* cmp rsi, k + size; jb ret0: exact, the load
-				 * is must-pass (rg_find) */
-				emit_cmp64_ri(c->code, R_CAP, (int32_t)req(q));
-				branch(c, X86_CC_B, RET0);
-				c->st.checks++;
-				c->known = req(q);
-			}
+			check_abs(c, i, req(q));	/* hoists no further */
 		}
 		if (memop)
 			rg_memload(s, sz, X86_NOREG, q->k);
@@ -1776,15 +1782,9 @@ static void rg_op(struct ctx *c, const struct region *g, struct rgregs *s,
 	}
 	if (BPF_CLASS(q->code) == BPF_ALU) {
 		if (BPF_SRC(q->code) == BPF_K && s->sw &&
-		    (op == BPF_AND || op == BPF_OR || op == BPF_XOR)) {
-			k = rg_swapk(s, op, q->k, &ok);
-			if (ok) {
-				emit_alu32_ri(c->code, (enum emit_alu)(op == BPF_AND
-					? EMIT_AND : op == BPF_OR ? EMIT_OR : EMIT_XOR),
-					R_A, k);	/* and/or/xor eax, swapped k */
-				return;
-			}
-		}
+		    (op == BPF_AND || op == BPF_OR || op == BPF_XOR) &&
+		    rg_bitop(c, s, op, q->k) == 0)
+			return;
 		rg_host(c, s);
 	}
 	emit_insn(c, i);
@@ -1967,10 +1967,9 @@ static int rg_emit(struct ctx *c, uint32_t r, const struct region *g)
 static int rg_guard(struct ctx *c, const struct region *g, uint32_t r,
 		    int first)
 {
-	uint16_t op;
-
-	uint32_t p;
 	const struct ins *q;
+	uint16_t op;
+	uint32_t p;
 	int t, f;
 
 	if (g->nj < 2)
