@@ -67,9 +67,8 @@ static int paired(const struct bench_row *row, int k, int base, int m,
 		return -1;
 	for (i = 0; i < reps; i++)
 		v[i] = b->ns[i] > 0 ? a->ns[i] / b->ns[i] : 0;
-	bench_median(v, reps);			/* sorts */
+	q[1] = bench_median(v, reps);		/* sorts v */
 	q[0] = v[(reps - 1) / 4];
-	q[1] = reps & 1 ? v[reps / 2] : (v[reps / 2 - 1] + v[reps / 2]) / 2;
 	q[2] = v[reps - 1 - (reps - 1) / 4];
 	free(v);
 	return 0;
